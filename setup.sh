@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up pharoctl on Debian 12: installs the missing packages, builds, installs.
+#   ./setup.sh                 everything; installs into /usr/local as root, ~/.local otherwise
+#   ./setup.sh --deps-only     only the packages
+#   PREFIX=/opt/pharoctl ./setup.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+deps_only=0
+[ "${1:-}" = "--deps-only" ] && deps_only=1
+
+say() { printf 'setup: %s\n' "$*"; }
+
+install_packages() {
+  local wanted missing=()
+  wanted=$(grep -vE '^\s*(#|$)' "$here/scripts/packages.txt")
+  for p in $wanted; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { say "need root to install: ${missing[*]}"; exit 1; }
+    sudo=sudo
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_packages
+[ $deps_only -eq 1 ] && exit 0
+
+build="$here/build"
+if [ "$(id -u)" -eq 0 ]; then prefix=${PREFIX:-/usr/local}; else prefix=${PREFIX:-$HOME/.local}; fi
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
+cmake --build "$build"
+cmake --install "$build" >/dev/null
+say "installed pharoctl and pharo-sim into $prefix/bin"
+case ":$PATH:" in
+  *":$prefix/bin:"*) ;;
+  *) say "add $prefix/bin to your PATH: export PATH=\"$prefix/bin:\$PATH\"" ;;
+esac

@@ -1,0 +1,83 @@
+#include "service/home.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "util/failure.hpp"
+
+namespace pharoctl {
+namespace fs = std::filesystem;
+
+std::string ServicePaths::instance_stem(int instance, int count) const {
+  return count <= 1 ? name_ : fmt::format("{}.{}", name_, instance);
+}
+
+fs::path ServicePaths::run_script(int instance, int count) const {
+  return run() / fmt::format("run-{}.st", instance_stem(instance, count));
+}
+
+fs::path ServicePaths::pid_file(int instance, int count) const {
+  return run() / fmt::format("{}.pid", instance_stem(instance, count));
+}
+
+fs::path ServicePaths::log_file(int instance, int count, const std::string& date) const {
+  return logs() / fmt::format("{}-{}.log", instance_stem(instance, count), date);
+}
+
+std::string ServicePaths::server_log_pattern(int instance, int count) const {
+  return count <= 1 ? std::string("logs/server-{1}.log") : fmt::format("logs/server.{}-{{1}}.log", instance);
+}
+
+Home Home::resolve(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return Home(fs::absolute(*flag).lexically_normal());
+  if (const char* env = std::getenv("PHARO_HOME"); env && *env) return Home(fs::absolute(env).lexically_normal());
+  const char* home = std::getenv("HOME");
+  if (!home || !*home) throw usage_error("cannot tell the pharoctl home: set PHARO_HOME, HOME or pass --home DIR");
+  return Home(fs::path(home) / "pharo");
+}
+
+std::vector<std::string> Home::service_names() const {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root_, ec)) {
+    if (!entry.is_directory()) continue;
+    std::string n = entry.path().filename().string();
+    if (n == "runtimes" || !check_service_name(n).empty()) continue;
+    if (fs::exists(entry.path() / "service.toml")) names.push_back(n);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string check_service_name(const std::string& name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > 63) return fmt::format("is {} characters long, at most 63 are allowed", name.size());
+  if (!(name[0] >= 'a' && name[0] <= 'z')) return "must start with a lowercase letter a-z";
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return "may contain only lowercase letters, digits and '-' ([a-z][a-z0-9-]{0,62})";
+  }
+  if (name == "runtimes") return "is reserved (the runtimes directory)";
+  return "";
+}
+
+ServiceTarget parse_service_target(const std::string& text) {
+  ServiceTarget t;
+  auto at = text.find('@');
+  t.name = text.substr(0, at);
+  if (std::string why = check_service_name(t.name); !why.empty()) {
+    throw usage_error(fmt::format("service name '{}' {}", t.name, why));
+  }
+  if (at != std::string::npos) {
+    std::string num = text.substr(at + 1);
+    bool digits = !num.empty() && num.size() < 6 &&
+                  std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) throw usage_error(fmt::format("'{}': the instance after '@' must be a number, as in {}@0", text, t.name));
+    t.instance = std::stoi(num);
+  }
+  return t;
+}
+
+}  // namespace pharoctl

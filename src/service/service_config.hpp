@@ -1,0 +1,98 @@
+#pragma once
+// service.toml: the one file a user edits (DESIGN.md section 4). Loading validates everything;
+// a bad file never yields a half-filled config.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pharoctl {
+
+using Millis = std::chrono::milliseconds;
+
+// Instance I of a service uses each base port + kInstancePortStride * I.
+inline constexpr int kInstancePortStride = 10;
+inline constexpr int kMaxInstances = 64;
+
+enum class Strategy { Image, LoadOnStart };
+enum class RestartPolicy { Always, OnFailure, Never };
+
+struct SourceConfig {
+  std::string repository;  // Metacello repository string; empty: nothing to load
+  std::string baseline;    // without the BaselineOf prefix
+  std::vector<std::string> groups{"default"};
+  Strategy strategy = Strategy::Image;
+};
+
+struct AppConfig {
+  std::string start = "app.st";  // relative to the service directory
+  int http_port = 8080;
+};
+
+struct ConsoleConfig {
+  int telnet_port = 42001;
+  int metrics_port = 42002;
+};
+
+struct HealthConfig {
+  std::string url = "http://127.0.0.1:{metrics_port}/metrics/system.status";
+  std::string expect = "Status OK";
+  Millis interval{10'000};
+  Millis timeout{5'000};
+  int retries = 3;
+  Millis grace{120'000};
+};
+
+struct RestartConfig {
+  RestartPolicy policy = RestartPolicy::Always;
+  Millis backoff_initial{200};
+  Millis backoff_max{60'000};
+  int max = 10;
+  Millis window{600'000};
+};
+
+struct ServiceConfig {
+  std::string name;
+  std::string description;
+  std::string user;  // empty: the user running pharoctl
+  std::string runtime = "pharo-130";
+  std::string image;  // image name; default: the service name
+  SourceConfig source;
+  AppConfig app;
+  ConsoleConfig console;
+  int instances = 1;
+  HealthConfig health;
+  RestartConfig restart;
+  Millis stop_timeout{30'000};
+  int keep_days = 14;
+
+  int http_port(int instance) const { return app.http_port + kInstancePortStride * instance; }
+  int telnet_port(int instance) const { return console.telnet_port + kInstancePortStride * instance; }
+  int metrics_port(int instance) const { return console.metrics_port + kInstancePortStride * instance; }
+  // Every port of every instance, in instance order (http, telnet, metrics per instance).
+  std::vector<int> all_ports() const;
+  // [health].url with {http_port}, {telnet_port} and {metrics_port} of this instance filled in.
+  std::string health_url(int instance) const;
+};
+
+// A config with every default filled in for a new service of this name.
+ServiceConfig default_service_config(const std::string& name);
+
+// Loads and validates. Throws Failure(kExitUsage) with one line
+// "FILE:LINE:COL: FIELD: what is wrong (what would be right)" on the first problem.
+ServiceConfig load_service_config(const std::filesystem::path& file);
+// The same from text; `file` only names the source in messages.
+ServiceConfig parse_service_config(const std::string& text, const std::string& file);
+
+// Checks what cannot be seen field by field (port clashes between instances, and so on).
+// Returns "" when fine, else the problem. Used by the loader and by `new`.
+std::string check_service_ports(const ServiceConfig& config);
+
+// Durations as written in service.toml: "200ms", "10s", "10m", "2h".
+bool parse_duration(const std::string& text, Millis& out);
+std::string format_duration(Millis d);
+
+const char* to_string(Strategy s);
+const char* to_string(RestartPolicy p);
+
+}  // namespace pharoctl

@@ -1,0 +1,148 @@
+#include "service/value_rules.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+namespace pharoctl {
+
+namespace {
+
+bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+bool has_control(const std::string& v) {
+  return std::any_of(v.begin(), v.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+bool only(const std::string& v, const char* extra) {
+  return std::all_of(v.begin(), v.end(), [extra](char c) { return is_alnum(c) || std::string_view(extra).find(c) != std::string_view::npos; });
+}
+
+bool starts_with(const std::string& v, const char* p) { return v.rfind(p, 0) == 0; }
+
+}  // namespace
+
+std::string printable(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  return out;
+}
+
+std::string check_description(const std::string& v) {
+  if (v.size() > 200) return fmt::format("is {} characters long (at most 200)", v.size());
+  if (has_control(v)) return fmt::format("\"{}\" contains a control character or newline (use one line of plain text)", printable(v));
+  // Backslashes, quotes, $ and backticks would each need a different escape in each generated
+  // language; a description needs none of them.
+  for (char c : std::string("\\\"`$")) {
+    if (v.find(c) != std::string::npos) {
+      return fmt::format("\"{}\" contains '{}' (use plain text without \\ \" ` $)", printable(v), c);
+    }
+  }
+  return "";
+}
+
+std::string check_user_name(const std::string& v) {
+  if (v.empty()) return "";
+  bool ok = v.size() <= 32 && (v[0] == '_' || (v[0] >= 'a' && v[0] <= 'z')) && only(v, "_-") &&
+            std::none_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!ok) return fmt::format("\"{}\" is not a valid user name (expected [a-z_][a-z0-9_-]*, at most 32, or \"\" for the current user)", printable(v));
+  return "";
+}
+
+std::string check_runtime_name(const std::string& v) {
+  if (v.empty() || v.size() > 64 || !is_alnum(v[0]) || !only(v, "._-")) {
+    return fmt::format("\"{}\" is not a valid runtime name (expected letters, digits, '.', '_', '-', as in \"pharo-130\")", printable(v));
+  }
+  return "";
+}
+
+std::string check_image_name(const std::string& v) {
+  if (v.empty() || v.size() > 64 || !is_alnum(v[0]) || !only(v, "._-")) {
+    return fmt::format("\"{}\" is not a valid image name (expected letters, digits, '.', '_', '-', as in \"shop\")", printable(v));
+  }
+  if (v.size() > 6 && v.substr(v.size() - 6) == ".image") {
+    return fmt::format("\"{}\" ends in .image (give the name without it: \"{}\")", v, v.substr(0, v.size() - 6));
+  }
+  return "";
+}
+
+std::string check_repository(const std::string& v) {
+  if (v.empty()) return "";
+  static const std::array<const char*, 8> schemes = {"github://", "gitlab://", "bitbucket://", "gitlocal://",
+                                                     "filetree://", "tonel://", "http://", "https://"};
+  bool known = std::any_of(schemes.begin(), schemes.end(), [&](const char* s) { return starts_with(v, s); });
+  if (!known) {
+    return fmt::format("\"{}\" is not a Metacello repository (expected github://OWNER/REPO[:BRANCH][/DIR], gitlab://, "
+                       "bitbucket://, gitlocal://PATH, filetree://PATH, tonel://PATH or http(s)://...)", printable(v));
+  }
+  if (v.size() > 500) return "is longer than 500 characters";
+  // Quotes, spaces, $ and backticks never occur in a repository string and would need escaping
+  // in every language we generate.
+  if (has_control(v) || !only(v, ":/._-~+@%=?&#,")) {
+    return fmt::format("\"{}\" contains characters a repository string does not have (no spaces, quotes, $ or `)", printable(v));
+  }
+  return "";
+}
+
+std::string check_baseline(const std::string& v) {
+  if (v.empty()) return "";
+  if (starts_with(v, "BaselineOf") && v.size() > 10) {
+    return fmt::format("\"{}\" includes the BaselineOf prefix (write \"{}\")", v, v.substr(10));
+  }
+  if (!(v[0] >= 'A' && v[0] <= 'Z') || !only(v, "_") || v.size() > 100) {
+    return fmt::format("\"{}\" is not a Smalltalk class name (expected a capital letter then letters or digits, as in \"Shop\")", printable(v));
+  }
+  return "";
+}
+
+std::string check_group(const std::string& v) {
+  if (v.empty() || v.size() > 100 || !only(v, " ._-")) {
+    return fmt::format("\"{}\" is not a Metacello group name (letters, digits, space, '.', '_', '-', as in \"default\")", printable(v));
+  }
+  return "";
+}
+
+std::string check_relative_file(const std::string& v) {
+  if (v.empty() || v[0] == '/' || !only(v, "._-/") || v.find("..") != std::string::npos || v.back() == '/') {
+    return fmt::format("\"{}\" is not a file inside the service directory (expected a relative path such as \"app.st\")", printable(v));
+  }
+  return "";
+}
+
+std::string check_health_url(const std::string& v) {
+  std::string rest;
+  for (const char* prefix : {"http://127.0.0.1:", "http://localhost:", "http://[::1]:"}) {
+    if (starts_with(v, prefix)) rest = v.substr(std::string_view(prefix).size());
+  }
+  const char* right = "(expected http://127.0.0.1:{metrics_port}/PATH or another loopback http URL with a port)";
+  if (rest.empty()) return fmt::format("\"{}\" is not a loopback http URL {}", printable(v), right);
+  auto slash = rest.find('/');
+  std::string port = rest.substr(0, slash);
+  bool placeholder = port == "{http_port}" || port == "{metrics_port}" || port == "{telnet_port}";
+  bool number = !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                std::stoi(port) >= 1 && std::stoi(port) <= 65535;
+  if (!placeholder && !number) return fmt::format("\"{}\" has no valid port {}", printable(v), right);
+  std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (has_control(path) || !only(path, "/._-~%=?&")) {
+    return fmt::format("\"{}\" has characters that do not belong in a URL path {}", printable(v), right);
+  }
+  return "";
+}
+
+std::string check_expect(const std::string& v) {
+  if (v.size() > 200) return "is longer than 200 characters";
+  if (has_control(v) || v.find_first_of("\"\\`$'") != std::string::npos) {
+    return fmt::format("\"{}\" contains a quote, backslash, $, ` or control character (use plain text, as in \"Status OK\")", printable(v));
+  }
+  return "";
+}
+
+}  // namespace pharoctl

@@ -1,0 +1,45 @@
+#include "util/atomic_file.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+using namespace pharoctl;
+
+namespace {
+fs::path scratch() {
+  fs::path d = fs::temp_directory_path() / ("pharoctl-atomic-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+}  // namespace
+
+TEST(AtomicFile, WritesContentAndModeAndLeavesNoTemp) {
+  fs::path d = scratch();
+  write_file_atomic(d / "a.txt", "hello\n", 0600);
+  EXPECT_EQ(read_file(d / "a.txt"), "hello\n");
+  struct stat st {};
+  ASSERT_EQ(::stat((d / "a.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  write_file_atomic(d / "a.txt", "second\n");
+  EXPECT_EQ(read_file(d / "a.txt"), "second\n");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(d)) ++entries;
+  EXPECT_EQ(entries, 1);
+  fs::remove_all(d);
+}
+
+TEST(AtomicFile, SymlinkIsReplacedNotRemoved) {
+  fs::path d = scratch();
+  fs::create_directories(d / "r1");
+  fs::create_directories(d / "r2");
+  replace_symlink_atomic(d / "current", "r1");
+  EXPECT_EQ(fs::read_symlink(d / "current"), "r1");
+  replace_symlink_atomic(d / "current", "r2");
+  EXPECT_EQ(fs::read_symlink(d / "current"), "r2");
+  fs::remove_all(d);
+}
