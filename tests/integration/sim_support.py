@@ -65,6 +65,8 @@ class Vm:
         self.telnet = free_port()
         self.metrics = free_port()
         self.http = free_port()
+        if callable(script):  # a script that needs this VM's ports
+            script = script(self)
         if script is None:
             script = GUARD + f"""(NeoConsoleTranscript onFileNamed: 'server-{{1}}.log') install.
 Transcript
