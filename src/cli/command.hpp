@@ -32,6 +32,7 @@ struct CommandSpec {
   const char* name;
   const char* summary;
   Definer define;
+  const char* examples;  // shown under --help and in the man page, one per line
 };
 
 // A runner for a command that is not built yet: says so plainly and fails.

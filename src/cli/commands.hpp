@@ -31,5 +31,7 @@ Runner define_enable(CLI::App&, const Globals&);      // enable.cpp
 Runner define_disable(CLI::App&, const Globals&);     // enable.cpp
 Runner define_doctor(CLI::App&, const Globals&);      // doctor.cpp
 Runner define_quickstart(CLI::App&, const Globals&);  // quickstart.cpp
+Runner define_completion(CLI::App&, const Globals&);  // completion.cpp
+Runner define_man(CLI::App&, const Globals&);         // completion.cpp
 
 }  // namespace pharoctl::cli
