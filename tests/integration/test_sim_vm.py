@@ -281,3 +281,22 @@ def test_port_in_use_kills_the_image(rt, tmp_path):
         second.stop()
     finally:
         first.stop()
+
+
+def test_application_metric(rt, tmp_path):
+    def script(v):
+        return GUARD + f"""NeoConsoleMetricDelegate startOn: {v.metrics}.
+NeoConsoleTelnetServer startOn: {v.telnet}.
+orders := 41.
+NeoConsoleMetric addNamed: 'app.orders' description: 'Orders so far' reader: [ orders + 1 ].
+"""
+    vm = Vm(rt, str(tmp_path), script=script).wait_healthy()
+    try:
+        assert http(vm.metrics, "/metrics/app.orders")[2] == b"42\n"
+        assert b"/metrics/app.orders - Orders so far\n" in http(vm.metrics, "/metrics")[2]
+        s = Session(vm.telnet)
+        s.greeting()
+        assert s.ask("get app.orders\n") == b"42\n"
+        s.close()
+    finally:
+        vm.stop()
