@@ -303,3 +303,27 @@ NeoConsoleMetricDelegate startOn: {v.metrics}.
         s.close()
     finally:
         vm.stop()
+
+
+def test_default_app_st_answers_its_page(rt, tmp_path):
+    # The form pharoctl's `new` writes into app.st, filed in by the run script.
+    (tmp_path / "app.st").write_text(
+        "(ZnServer defaultOn: (OSEnvironment current at: 'PHAROCTL_HTTP_PORT' ifAbsent: [ '8080' ]) asInteger)\n"
+        "  logToTranscript;\n"
+        "  onRequestRespond: [ :request |\n"
+        "    ZnResponse ok: (ZnEntity html: '<h1>Hello from shop</h1>') ];\n"
+        "  start.\n")
+
+    def script(v):
+        return GUARD + f"""NeoConsoleTelnetServer startOn: {v.telnet}.
+NeoConsoleMetricDelegate startOn: {v.metrics}.
+'app.st' asFileReference fileIn.
+"""
+    vm = Vm(rt, str(tmp_path), script=script)
+    vm.expect_open = [vm.http]
+    vm.wait_healthy()
+    try:
+        status, headers, body = http(vm.http, "/any/path")
+        assert (status, headers["content-type"], body) == (200, "text/html;charset=utf-8", b"<h1>Hello from shop</h1>")
+    finally:
+        vm.stop()
