@@ -119,8 +119,11 @@ std::string Vm::metrics_start(int port) {
 
 std::string Vm::http_start(int port, bool log, AppResponder responder) {
   {
+    // Registered before the socket listens: a request that arrives at once must find it running.
     std::lock_guard<std::mutex> lock(servers_mu_);
     if (http_ports_.count(port)) return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
+    http_ports_.insert(port);
+    if (log) http_logging_.insert(port);
   }
   try {
     start_http_server(port, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
@@ -146,12 +149,10 @@ std::string Vm::http_start(int port, bool log, AppResponder responder) {
       return {200, "text/html;charset=utf-8", body};
     });
   } catch (const SocketError& e) {
-    throw SmalltalkError("SocketError", e.what());
-  }
-  {
     std::lock_guard<std::mutex> lock(servers_mu_);
-    http_ports_.insert(port);
-    if (log) http_logging_.insert(port);
+    http_ports_.erase(port);
+    http_logging_.erase(port);
+    throw SmalltalkError("SocketError", e.what());
   }
   if (log) {
     transcript_show(fmt::format("{} 001 Server Socket Bound 127.0.0.1:{}\n", clock_text::zinc_log_stamp(), port));
