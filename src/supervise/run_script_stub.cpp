@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 
 #include "render/run_script.hpp"
+#include "render/smalltalk.hpp"
 #include "util/atomic_file.hpp"
 
 namespace pharoctl {
 
 std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance) {
-  return fmt::format(
-      "(NeoConsoleTranscript onFileNamed: '{}') install.\n"
+  return render_ensure_neoconsole() + fmt::format(
+      "\n(NeoConsoleTranscript onFileNamed: '{}') install.\n"
       "NeoConsoleTelnetServer startOn: {}.\n"
       "NeoConsoleMetricDelegate startOn: {}.\n"
       "'{}' asFileReference fileIn.\n",
