@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "process/file_lock.hpp"
+#include "process/proc_info.hpp"
 #include "process/spawn.hpp"
 #include "process/terminate.hpp"
 #include "process/unique_fd.hpp"
@@ -219,6 +221,7 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
   auto patience = cfg.stop_timeout + milliseconds(30'000);
   if (supervisor_running(p)) {
     out.was_running = true;
+    pid_t supervisor = recorded_lock_pid(p.supervisor_lock());
     ControlClient client(p);
     auto connect_deadline = Steady::now() + milliseconds(5000);
     for (;;) {
@@ -239,6 +242,13 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
         throw operation_failed(fmt::format("{}: the supervisor answered the stop but still holds {}", name,
                                            p.supervisor_lock().string()));
       std::this_thread::sleep_for(kLookAgain);
+    }
+    // The lock goes when the supervisor closes its files on exit; wait for the exit itself.
+    if (supervisor > 0 && std::filesystem::exists("/proc/" + std::to_string(supervisor))) {
+      auto args = read_proc_cmdline(supervisor);
+      bool ours = std::find(args.begin(), args.end(), "supervise") != args.end() &&
+                  std::find(args.begin(), args.end(), name) != args.end();
+      if (ours) wait_until_gone(supervisor, milliseconds(5000));
     }
   }
   // Without a supervisor: only VMs that /proc proves are this service's.

@@ -7,6 +7,11 @@ import threading
 import pytest
 
 from harness import pharoctl, port_open, wait_until
+# pharo-sim applies PHARO_SIM_FAULT=exit:N just after its servers start, so a probe could
+# catch the VM healthy for an instant; expecting a text it never answers keeps "exits at once"
+# free of that race.
+NEVER_HEALTHY = {"expect": "never answered"}
+
 from supervise_harness import (instance, make_service, processes_in, status, stop_quietly, supervisors_of)
 
 
@@ -114,21 +119,21 @@ def test_stop_from_any_state_leaves_nothing(home):
     assert processes_in(cfg["dir"]) == []
 
     # backoff and failed: a VM that exits at once
-    cfg = make_service(home, "crashy", restart={"backoff_initial": "2s", "backoff_max": "5s", "max": 3})
+    cfg = make_service(home, "crashy", health=NEVER_HEALTHY, restart={"backoff_initial": "2s", "backoff_max": "5s", "max": 3})
     proc = pharoctl(home, "start", "crashy", env={"PHARO_SIM_FAULT": "exit:3"})
     assert proc.returncode == 1
     assert instance(home, "crashy")["state"] == "backoff"
     pharoctl(home, "stop", "crashy", check=0)
     assert processes_in(cfg["dir"]) == []
 
-    cfg = make_service(home, "dead", restart={"backoff_initial": "10ms", "backoff_max": "20ms", "max": 1})
+    cfg = make_service(home, "dead", health=NEVER_HEALTHY, restart={"backoff_initial": "10ms", "backoff_max": "20ms", "max": 1})
     pharoctl(home, "start", "dead", env={"PHARO_SIM_FAULT": "exit:3"})
     wait_until(lambda: instance(home, "dead")["state"] == "failed", 20, what="failed")
     pharoctl(home, "stop", "dead", check=0)
     assert processes_in(cfg["dir"]) == []
 
     # a hung VM (ignores nothing, answers nothing): SIGTERM still ends it
-    cfg = make_service(home, "hung", health={"retries": 1000})
+    cfg = make_service(home, "hung", health={"retries": 100})
     pharoctl(home, "start", "hung", check=0)
     from supervise_harness import repl
     repl(cfg["telnet"], "sim.hang", read_reply=False)
@@ -147,7 +152,7 @@ def test_supervisor_killed_takes_its_vms_along_and_stop_cleans_up(home, svc):
 
 
 def test_start_reports_a_vm_that_cannot_start(home):
-    make_service(home, "broken")
+    make_service(home, "broken", health=NEVER_HEALTHY)
     proc = pharoctl(home, "start", "broken", env={"PHARO_SIM_FAULT": "exit:7"})
     assert proc.returncode == 1
     assert "exit status 7" in proc.stderr

@@ -43,7 +43,7 @@ class Listener:
 
 
 def test_ready_after_health_watchdog_at_rate_and_none_while_unhealthy(home, tmp_path):
-    cfg = make_service(home, "shop", health={"interval": "100ms", "timeout": "80ms", "retries": 1000})
+    cfg = make_service(home, "shop", health={"interval": "100ms", "timeout": "80ms", "retries": 100})
     listener = Listener(tmp_path / "notify.sock")
     env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "400000",
            "PHARO_SIM_SLOWSTART": "0.5"}

@@ -4,6 +4,11 @@ import re
 import signal
 
 from harness import pharoctl, wait_until
+# pharo-sim applies PHARO_SIM_FAULT=exit:N just after its servers start, so a probe could
+# catch the VM healthy for an instant; expecting a text it never answers keeps "exits at once"
+# free of that race.
+NEVER_HEALTHY = {"expect": "never answered"}
+
 from supervise_harness import (cpu_seconds, healthy, instance, make_service, repl, status, stop_quietly)
 
 
@@ -44,7 +49,7 @@ def test_hung_vm_is_detected_by_health_and_replaced(home):
 
 
 def test_exit_at_once_backs_off_then_fails_without_busy_loop(home):
-    cfg = make_service(home, "shop", restart={"backoff_initial": "50ms", "backoff_max": "400ms", "max": 6,
+    cfg = make_service(home, "shop", health=NEVER_HEALTHY, restart={"backoff_initial": "50ms", "backoff_max": "400ms", "max": 6,
                                               "window": "10m"})
     try:
         proc = pharoctl(home, "start", "shop", env={"PHARO_SIM_FAULT": "exit:3"})
