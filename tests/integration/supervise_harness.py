@@ -131,7 +131,12 @@ def repl(port, line, read_reply=True):
 
 
 def processes_in(service_dir):
-    """Pids of live processes whose working directory is the service directory (the VMs and
+    """Pids of live processes whose working directory is the service directory."""
+    return [p for p, _, _ in processes_described(service_dir)]
+
+
+def processes_described(service_dir):
+    """(pid, state, command line) of live processes whose working directory is the service directory (the VMs and
     the supervisor), from /proc."""
     found = []
     target = os.path.realpath(service_dir)
@@ -144,7 +149,7 @@ def processes_in(service_dir):
             with open(f"/proc/{entry}/stat") as f:
                 state = f.read().rsplit(")", 1)[1].split()[0]
             if state not in ("Z", "X"):
-                found.append(int(entry))
+                found.append((int(entry), state, " ".join(cmdline(int(entry)))[:200]))
         except OSError:
             continue
     return found

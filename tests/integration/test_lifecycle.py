@@ -12,7 +12,7 @@ from harness import pharoctl, port_open, wait_until
 # free of that race.
 NEVER_HEALTHY = {"expect": "never answered"}
 
-from supervise_harness import (instance, make_service, processes_in, status, stop_quietly, supervisors_of)
+from supervise_harness import (processes_described, instance, make_service, processes_in, status, stop_quietly, supervisors_of)
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_twenty_concurrent_starts_give_one_supervisor(home):
         assert sorted(procs_now) == sorted(vms + [st["supervisor_pid"]])
     finally:
         stop_quietly(home, "shop")
-    assert processes_in(cfg["dir"]) == []
+    assert processes_described(cfg["dir"]) == []
 
 
 def test_unrelated_process_in_pid_file_is_stale_and_never_signalled(home, svc):
@@ -116,7 +116,7 @@ def test_stop_from_any_state_leaves_nothing(home):
                status(home, "slow")["instances"][0]["state"] == "starting", 20, what="starting")
     pharoctl(home, "stop", "slow", check=0)
     p.wait(timeout=30)
-    assert processes_in(cfg["dir"]) == []
+    assert processes_described(cfg["dir"]) == []
 
     # backoff and failed: a VM that exits at once
     cfg = make_service(home, "crashy", health=NEVER_HEALTHY, restart={"backoff_initial": "2s", "backoff_max": "5s", "max": 3})
@@ -124,13 +124,13 @@ def test_stop_from_any_state_leaves_nothing(home):
     assert proc.returncode == 1
     assert instance(home, "crashy")["state"] == "backoff"
     pharoctl(home, "stop", "crashy", check=0)
-    assert processes_in(cfg["dir"]) == []
+    assert processes_described(cfg["dir"]) == []
 
     cfg = make_service(home, "dead", health=NEVER_HEALTHY, restart={"backoff_initial": "10ms", "backoff_max": "20ms", "max": 1})
     pharoctl(home, "start", "dead", env={"PHARO_SIM_FAULT": "exit:3"})
     wait_until(lambda: instance(home, "dead")["state"] == "failed", 20, what="failed")
     pharoctl(home, "stop", "dead", check=0)
-    assert processes_in(cfg["dir"]) == []
+    assert processes_described(cfg["dir"]) == []
 
     # a hung VM (ignores nothing, answers nothing): SIGTERM still ends it
     cfg = make_service(home, "hung", health={"retries": 100})
@@ -138,7 +138,7 @@ def test_stop_from_any_state_leaves_nothing(home):
     from supervise_harness import repl
     repl(cfg["telnet"], "sim.hang", read_reply=False)
     pharoctl(home, "stop", "hung", check=0)
-    assert processes_in(cfg["dir"]) == []
+    assert processes_described(cfg["dir"]) == []
 
 
 def test_supervisor_killed_takes_its_vms_along_and_stop_cleans_up(home, svc):
