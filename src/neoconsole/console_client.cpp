@@ -83,13 +83,22 @@ void ConsoleClient::connect() {
     }
     ssize_t n = ::read(stream_.fd(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+    bool greeted = got.rfind("NeoConsole ", 0) == 0 || got.rfind("Neo Console ", 0) == 0;
+    bool could_be_greeting = std::string("NeoConsole ").rfind(got.substr(0, 11), 0) == 0 ||
+                             std::string("Neo Console ").rfind(got.substr(0, 12), 0) == 0;
+    if (!greeted && !could_be_greeting) {
+      // No need to wait for more: these bytes are not NeoConsole's.
+      stream_.close();
+      throw operation_failed(fmt::format("{} answered '{}', not a NeoConsole greeting: is it the telnet port?", where_,
+                                         printable(got)));
+    }
     if (n <= 0) {
       std::string msg = fmt::format("{} closed the connection {}{}", where_,
                                     got.empty() ? "before any greeting" : "after '" + printable(got) + "'", closed_message());
       stream_.close();
       throw operation_failed(msg);
     }
-    got.append(buf, static_cast<size_t>(n));
   }
   size_t nl = got.find('\n');
   std::string greeting = got.substr(0, nl == std::string::npos ? got.size() : nl);
