@@ -94,8 +94,10 @@ def test_image_transcript_from_pharo_sim(tmp_path):
     try:
         # The startup script wrote "shop started" to the image's daily file, in the service dir.
         wait_until(lambda: "shop started" in pharoctl(home, "logs", "shop").stdout, what="the transcript line")
-        f = Follower(home, "shop", "-f", "-n", "0")
+        f = Follower(home, "shop", "-f", "-n", "1")
         try:
+            # The tail on screen proves the follower has read to the end: what comes next is followed.
+            wait_until(lambda: any("shop started" in line for line in f.lines), what="the follower's tail")
             pharoctl(home, "eval", "shop", "Transcript show: 'hello from the image'; cr", check=0)
             wait_until(lambda: any("hello from the image" in line for line in f.lines), what="the followed line")
         finally:
