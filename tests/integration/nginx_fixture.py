@@ -99,7 +99,7 @@ class Load:
                     self.ok += 1
                 else:
                     self.failed += 1
-                    if len(self.failures) < 10:
+                    if len(self.failures) < 100000:
                         self.failures.append(why)
 
     def start(self):
