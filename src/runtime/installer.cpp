@@ -1,0 +1,368 @@
+#include "runtime/installer.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "runtime/image_header.hpp"
+#include "runtime/install_source.hpp"
+#include "runtime/runtime_layout.hpp"
+#include "runtime/vm_probe.hpp"
+#include "service/home.hpp"
+#include "util/atomic_file.hpp"
+#include "util/failure.hpp"
+#include "util/run_command.hpp"
+#include "util/sha256.hpp"
+
+namespace pharoctl {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kScratchPrefix = ".partial-";
+
+std::string utc_now_iso() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Scratch directories of installs whose process is gone (killed half way) are removed by the
+// next install: nothing else ever reads them.
+void remove_stale_scratch(const Home& home) {
+  std::error_code ec;
+  static const std::regex scratch_name(R"(^\.partial-(\d+)-[0-9a-f]+$)");
+  for (const fs::directory_entry& e : fs::directory_iterator(home.runtimes(), ec)) {
+    std::string name = e.path().filename().string();
+    std::smatch m;
+    if (!std::regex_match(name, m, scratch_name)) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(m[1].str()));
+    if (::kill(pid, 0) == 0 || errno == EPERM) continue;  // its owner may still be at work
+    fs::remove_all(e.path(), ec);
+  }
+}
+
+// A directory under runtimes/ that becomes the runtime by one rename, or disappears.
+class Scratch {
+ public:
+  explicit Scratch(const Home& home) {
+    fs::create_directories(home.runtimes());
+    remove_stale_scratch(home);
+    std::random_device rd;
+    dir_ = home.runtimes() / fmt::format("{}{}-{:08x}", kScratchPrefix, ::getpid(), rd());
+    fs::create_directory(dir_);
+    fs::permissions(dir_, fs::perms(0755));
+  }
+  ~Scratch() {
+    if (!dir_.empty()) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+
+  const fs::path& dir() const { return dir_; }
+  // rename(2) into place; false when `target` exists already (another install won the race).
+  bool commit(const fs::path& target) {
+    if (::rename(dir_.c_str(), target.c_str()) != 0) {
+      if (errno == EEXIST || errno == ENOTEMPTY) return false;
+      throw operation_failed(fmt::format("cannot move {} to {}: {}", dir_.string(), target.string(), std::strerror(errno)));
+    }
+    dir_.clear();
+    return true;
+  }
+
+ private:
+  fs::path dir_;
+};
+
+std::vector<RuntimeFile> record_files(const fs::path& root) {
+  std::vector<RuntimeFile> out;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    const fs::path& p = it->path();
+    RuntimeFile f;
+    f.path = p.lexically_relative(root).string();
+    if (f.path == "runtime.toml") continue;
+    if (it->is_symlink()) {
+      f.link = fs::read_symlink(p).string();
+    } else if (it->is_regular_file()) {
+      f.size = static_cast<uint64_t>(it->file_size());
+      f.sha256 = sha256_file(p);
+      f.executable = ::access(p.c_str(), X_OK) == 0;
+    } else {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  std::sort(out.begin(), out.end(), [](const RuntimeFile& a, const RuntimeFile& b) { return a.path < b.path; });
+  return out;
+}
+
+std::optional<InstallResult> already_installed(const Home& home, const std::string& name) {
+  fs::path target = home.runtime_dir(name);
+  std::error_code ec;
+  if (!fs::exists(target, ec)) return std::nullopt;
+  if (!fs::exists(target / "runtime.toml", ec)) {
+    throw operation_failed(fmt::format("{} exists but holds no runtime.toml: not a runtime pharoctl installed "
+                                       "(move it away, or install under another --name)",
+                                       target.string()));
+  }
+  InstallResult r;
+  r.already_installed = true;
+  r.runtime = load_runtime(home, name);
+  return r;
+}
+
+std::string name_for(const InstallOptions& options, const std::string& version) {
+  std::string name = !options.name.empty() ? options.name : "pharo-" + version;
+  if (std::string why = check_runtime_name(name); !why.empty()) throw usage_error(why);
+  return name;
+}
+
+// The steps every install shares, once the runtime's files are in the scratch directory.
+InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOptions& options,
+                             const std::string& source) {
+  const fs::path& dir = scratch.dir();
+  RuntimeLayout layout = find_runtime_layout(dir);
+  options.note("checking the image header");
+  ImageHeader header = check_image_file(dir / layout.image);
+
+  // The Pharo version: as asked, else what the image header (Pharo 11+) or the sources file says.
+  std::string from_header = header.pharo_version ? std::to_string(header.pharo_version) : "";
+  std::string from_sources = version_from_sources_name(fs::path(layout.sources).filename().string());
+  std::string found = !from_header.empty() ? from_header : from_sources;
+  std::string version = options.version.empty() ? found : options.version;
+  if (version.empty()) {
+    throw usage_error(fmt::format(
+        "cannot tell the Pharo version of this runtime (the image does not record it and {} does not name it): "
+        "give it, e.g. pharoctl install 80 --from ...",
+        layout.sources));
+  }
+  if (!options.version.empty() && !found.empty() && found != options.version) {
+    throw operation_failed(fmt::format("asked for Pharo {} but the runtime is Pharo {} (from {})", options.version,
+                                       found, from_header.empty() ? layout.sources : layout.image + "'s header"));
+  }
+  std::string name = name_for(options, version);
+  if (auto existing = already_installed(home, name)) return *existing;
+
+  options.note("asking the VM its version");
+  fs::path probe_dir = dir / ".probe";
+  fs::create_directory(probe_dir);
+  VmProbe probe = probe_vm(dir / layout.vm, probe_dir);
+  fs::remove_all(probe_dir);
+  Runtime r;
+  r.name = name;
+  r.version = version;
+  r.dir = home.runtime_dir(name);
+  std::optional<VmGeneration> by_version = generation_for_version(version);
+  if (probe.generation) {
+    r.generation = *probe.generation;
+    r.vm_generation_from = probe.how;
+    if (by_version && *by_version != r.generation) {
+      options.note(fmt::format("warning: the VM answers as {} generation ({}) but Pharo {} ships with the {} one",
+                               to_string(r.generation), probe.version_line, version, to_string(*by_version)));
+    }
+  } else if (by_version) {
+    r.generation = *by_version;
+    r.vm_generation_from = "version";
+    options.note(fmt::format("warning: the VM's --version answer was not recognised ({}); using the {} generation "
+                             "that Pharo {} ships with",
+                             probe.version_line.empty() ? "no output" : probe.version_line, to_string(r.generation),
+                             version));
+  } else {
+    throw operation_failed(fmt::format("cannot tell which VM generation {} is: --version and -version said: {}",
+                                       layout.vm, last_lines(probe.output, 3)));
+  }
+  if (header.multiple_bytecode_sets() && r.generation == VmGeneration::Old) {
+    options.note(fmt::format("warning: {} uses multiple bytecode sets (format {}); an old Cog VM may not run it",
+                             layout.image, header.format));
+  }
+  r.headless = headless_option(r.generation);
+  r.vm = layout.vm;
+  r.vm_version = probe.version_line;
+  r.image = layout.image;
+  r.changes = layout.changes;
+  r.sources = layout.sources;
+  r.image_format = header.format;
+  r.image_pharo_version = header.pharo_version;
+  r.image_size = header.file_size;
+  r.image_data_size = header.data_size;
+  r.source = source;
+  r.installed_at = utc_now_iso();
+  options.note("recording checksums");
+  r.files = record_files(dir);
+  for (const RuntimeFile& f : r.files) {
+    if (f.path == r.image) r.image_sha256 = f.sha256;
+  }
+  write_file_atomic(dir / "runtime.toml", render_runtime_toml(r));
+  if (!scratch.commit(home.runtime_dir(name))) {
+    if (auto existing = already_installed(home, name)) return *existing;
+  }
+  InstallResult result;
+  result.runtime = r;
+  return result;
+}
+
+bool safe_link_target(const fs::path& link_rel, const fs::path& target) {
+  if (target.is_absolute()) return false;
+  int depth = 0;
+  for (const fs::path& part : link_rel.parent_path()) {
+    if (part != ".") ++depth;
+  }
+  for (const fs::path& part : target) {
+    if (part == "..") {
+      if (--depth < 0) return false;
+    } else if (part != "." && !part.empty()) {
+      ++depth;
+    }
+  }
+  return true;
+}
+
+// Copies a tree keeping modes and relative symlinks; refuses links that point outside it and
+// anything that is not a file, directory or link.
+void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) {
+  fs::create_directories(to);
+  for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
+    fs::path rel = it->path().lexically_relative(from);
+    fs::path dest = to / rel;
+    if (it->is_symlink()) {
+      fs::path target = fs::read_symlink(it->path());
+      if (!safe_link_target(rel, target)) {
+        throw operation_failed(fmt::format("{}: symlink {} -> {} points outside the runtime", label.string(),
+                                           rel.string(), target.string()));
+      }
+      fs::create_symlink(target, dest);
+    } else if (it->is_directory()) {
+      fs::create_directory(dest);
+      fs::permissions(dest, it->status().permissions());
+    } else if (it->is_regular_file()) {
+      fs::copy_file(it->path(), dest);
+    } else {
+      throw operation_failed(fmt::format("{}: {} is not a regular file, directory or symlink", label.string(), rel.string()));
+    }
+  }
+}
+
+}  // namespace
+
+std::string check_runtime_name(const std::string& name) {
+  static const std::regex ok(R"(^[a-z0-9][a-z0-9._-]{0,62}$)");
+  if (std::regex_match(name, ok)) return "";
+  return fmt::format("runtime name '{}' is not valid: use lowercase letters, digits, '.', '_' and '-' "
+                     "(starting with a letter or digit, at most 63 characters), e.g. pharo-130",
+                     name);
+}
+
+InstallResult install_from_directory(const Home& home, const fs::path& dir, const InstallOptions& options) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw usage_error(fmt::format("--from {}: no such directory", dir.string()));
+  if (std::vector<fs::path> zips = find_zips_in(dir); !zips.empty()) return install_from_zips(home, zips, options);
+  fs::path source = fs::absolute(dir).lexically_normal();
+  RuntimeLayout layout = find_runtime_layout(source);
+  // Checked before copying anything: a bad image is refused in milliseconds, not after a copy.
+  check_image_file(source / layout.image);
+  if (!options.name.empty() || !options.version.empty()) {
+    if (auto existing = already_installed(home, name_for(options, options.version))) return *existing;
+  }
+  Scratch scratch(home);
+  options.note(fmt::format("copying {}", source.string()));
+  copy_tree(source / "pharo-vm", scratch.dir() / "pharo-vm", source);
+  for (const std::string& f : {layout.image, layout.changes, layout.sources}) {
+    if (fs::path(f).parent_path().empty()) fs::copy_file(source / f, scratch.dir() / f);
+  }
+  return finish_install(home, scratch, options, options.source.empty() ? source.string() : options.source);
+}
+
+InstallResult install_from_zips(const Home& home, const std::vector<fs::path>& zips, const InstallOptions& options) {
+  for (const fs::path& z : zips) {
+    std::error_code ec;
+    if (!fs::is_regular_file(z, ec)) throw usage_error(fmt::format("--from {}: no such file or directory", z.string()));
+  }
+  if (zips.size() != 2) {
+    throw usage_error("--from takes a directory, or the image zip and the VM zip (two files)");
+  }
+  if (!options.name.empty() || !options.version.empty()) {
+    if (auto existing = already_installed(home, name_for(options, options.version))) return *existing;
+  }
+  Scratch scratch(home);
+  std::string source = stage_zips(zips, scratch.dir(), options);
+  return finish_install(home, scratch, options, source);
+}
+
+InstallResult install_download(const Home& home, const InstallOptions& options) {
+  if (auto existing = already_installed(home, name_for(options, options.version))) return *existing;
+  fs::create_directories(home.runtimes());
+  std::vector<fs::path> zips = download_zips(home, options);
+  Scratch scratch(home);
+  std::string source = stage_zips(zips, scratch.dir(), options);
+  InstallResult result = finish_install(home, scratch, options, source);
+  // The downloads did their job; keep them only while an install may still resume them.
+  for (const fs::path& z : zips) {
+    std::error_code ec;
+    fs::remove(z, ec);
+  }
+  return result;
+}
+
+InstallResult install_sim(const Home& home, const fs::path& pharo_sim, const InstallOptions& options) {
+  InstallOptions sim_options = options;
+  if (sim_options.name.empty()) sim_options.name = "sim";
+  sim_options.source = pharo_sim.string() + " --sim-create-runtime";
+  if (auto existing = already_installed(home, name_for(sim_options, sim_options.version))) return *existing;
+  fs::create_directories(home.runtimes());
+  remove_stale_scratch(home);
+  Scratch created(home);
+  RunRequest req;
+  req.argv = {pharo_sim.string(), "--sim-create-runtime", (created.dir() / "runtime").string()};
+  if (!options.version.empty()) {
+    req.argv.push_back("--pharo-version");
+    req.argv.push_back(options.version);
+  }
+  req.timeout = std::chrono::seconds(60);
+  RunResult r = run_command(req);
+  if (!r.ok()) {
+    throw operation_failed(fmt::format("{} --sim-create-runtime failed ({}): {}", pharo_sim.string(), r.describe(),
+                                       last_lines(r.output, 5)));
+  }
+  InstallResult result = install_from_directory(home, created.dir() / "runtime", sim_options);
+  return result;
+}
+
+fs::path find_pharo_sim() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path beside = self.parent_path() / "pharo-sim";
+    if (::access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t end = p.find(':', start);
+    if (end == std::string::npos) end = p.size();
+    std::string d = p.substr(start, end - start);
+    if (!d.empty()) {
+      fs::path candidate = fs::path(d) / "pharo-sim";
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+}  // namespace pharoctl
