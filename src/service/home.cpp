@@ -60,6 +60,8 @@ std::string check_service_name(const std::string& name) {
     if (!ok) return "may contain only lowercase letters, digits and '-' ([a-z][a-z0-9-]{0,62})";
   }
   if (name == "runtimes") return "is reserved (the runtimes directory)";
+  // Its daily files logs/server-YYYY-MM-DD.log would be the image's own transcript files.
+  if (name == "server") return "is reserved (its logs would collide with the image's logs/server-*.log; choose another name)";
   return "";
 }
 
