@@ -30,7 +30,7 @@ namespace {
 void check_uploaded_image(const fs::path& img, const std::string& what) {
 #ifdef PHAROCTL_HAVE_IMAGE_HEADER
   try {
-    check_uploaded_image(img, what);
+    check_image_file(img);
   } catch (const Failure& f) {
     throw usage_error(fmt::format("{}: {}", what, f.what()));
   }

@@ -128,7 +128,7 @@ std::optional<InstallResult> already_installed(const Home& home, const std::stri
 
 std::string name_for(const InstallOptions& options, const std::string& version) {
   std::string name = !options.name.empty() ? options.name : "pharo-" + version;
-  if (std::string why = check_runtime_name(name); !why.empty()) throw usage_error(why);
+  if (std::string why = check_install_runtime_name(name); !why.empty()) throw usage_error(why);
   return name;
 }
 
@@ -259,7 +259,7 @@ void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) 
 
 }  // namespace
 
-std::string check_runtime_name(const std::string& name) {
+std::string check_install_runtime_name(const std::string& name) {
   static const std::regex ok(R"(^[a-z0-9][a-z0-9._-]{0,62}$)");
   if (std::regex_match(name, ok)) return "";
   return fmt::format("runtime name '{}' is not valid: use lowercase letters, digits, '.', '_' and '-' "

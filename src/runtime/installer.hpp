@@ -51,6 +51,6 @@ InstallResult install_sim(const Home& home, const std::filesystem::path& pharo_s
 std::filesystem::path find_pharo_sim();
 
 // Runtime names: [a-z0-9][a-z0-9._-]{0,62}. "" when fine, else what is wrong.
-std::string check_runtime_name(const std::string& name);
+std::string check_install_runtime_name(const std::string& name);
 
 }  // namespace pharoctl
