@@ -1,0 +1,178 @@
+#include "service/doctor.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "process/file_lock.hpp"
+#include "process/vm_identity.hpp"
+#include "render/run_script.hpp"
+#include "render/system_files.hpp"
+#include "runtime/runtime.hpp"
+#include "service/new_service.hpp"
+#include "service/port_allocation.hpp"
+#include "util/atomic_file.hpp"
+
+namespace pharoctl {
+namespace fs = std::filesystem;
+
+const char* to_string(Finding::Level level) {
+  switch (level) {
+    case Finding::Level::Ok: return "ok";
+    case Finding::Level::Warn: return "warn";
+    case Finding::Level::Error: return "error";
+  }
+  return "ok";
+}
+
+namespace {
+
+using Level = Finding::Level;
+
+std::string read_or_empty(const fs::path& p) {
+  try {
+    return read_file(p);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+void check_service(const Home& home, const std::string& name, bool fix, const std::set<int>& listening,
+                   std::vector<Finding>& out) {
+  auto add = [&](Level l, const char* check, std::string m) { out.push_back({l, name, check, std::move(m)}); };
+  ServicePaths paths = home.service(name);
+  ServiceConfig c;
+  try {
+    c = load_service_config(paths.service_toml());
+  } catch (const std::exception& e) {
+    add(Level::Error, "config", fmt::format("{} (fix service.toml, then run doctor again)", e.what()));
+    return;
+  }
+  add(Level::Ok, "config", fmt::format("{} loads", paths.service_toml().string()));
+
+  // Runtime.
+  try {
+    Runtime rt = load_runtime(home, c.runtime);
+    if (::access(rt.vm_path().c_str(), X_OK) != 0) {
+      add(Level::Error, "runtime", fmt::format("runtime {}: the VM {} is missing or not executable (reinstall: pharoctl install {})",
+                                               c.runtime, rt.vm_path().string(), rt.version));
+    } else if (!fs::exists(rt.image_path())) {
+      add(Level::Error, "runtime", fmt::format("runtime {}: the base image {} is missing (reinstall: pharoctl install {})",
+                                               c.runtime, rt.image_path().string(), rt.version));
+    } else {
+      add(Level::Ok, "runtime", fmt::format("runtime {} present ({})", c.runtime, rt.vm_path().string()));
+    }
+  } catch (const std::exception& e) {
+    add(Level::Error, "runtime", e.what());
+  }
+
+  // Pid files: which instances are proven to run.
+  std::set<int> running;
+  const bool supervised = FileLock::is_held(paths.supervisor_lock());
+  std::set<std::string> expected;
+  for (int i = 0; i < c.instances; ++i) {
+    fs::path pid = paths.pid_file(i, c.instances);
+    expected.insert(pid.filename().string());
+    PidFileState st = PidFile(pid).inspect();
+    if (!st.exists) continue;
+    if (st.verdict.proven) {
+      running.insert(i);
+      add(Level::Ok, "pids", fmt::format("{}: pid {} is this service's VM", pid.filename().string(), st.pid));
+    } else {
+      add(Level::Warn, "pids",
+          fmt::format("{} is stale ({}): nothing runs under it; harmless, {} (never kill that pid)", pid.string(),
+                      st.verdict.reason.empty() ? "unreadable" : st.verdict.reason,
+                      supervised ? "the supervisor will rewrite it" : "remove it or start the service"));
+    }
+  }
+  std::error_code ec;
+  const std::regex pid_name(name + R"((\.[0-9]+)?\.pid)");
+  for (const auto& entry : fs::directory_iterator(paths.run(), ec)) {
+    std::string n = entry.path().filename().string();
+    if (std::regex_match(n, pid_name) && !expected.count(n)) {
+      add(Level::Warn, "pids", fmt::format("{} belongs to no instance of the current [instances].count = {} (remove it once "
+                                           "nothing runs under it)", entry.path().string(), c.instances));
+    }
+  }
+
+  // Ports: free, or held by this service's running instance; never shared with another service.
+  auto others = ports_of_services(home, name);
+  bool ports_ok = true;
+  for (int i = 0; i < c.instances; ++i) {
+    const std::pair<const char*, int> ports[] = {
+        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
+    for (const auto& [field, port] : ports) {
+      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
+      if (auto it = others.find(port); it != others.end()) {
+        ports_ok = false;
+        add(Level::Error, "ports", fmt::format("port {} ({}) is also used by {}: change one of them in service.toml", port, who, it->second));
+      } else if (listening.count(port) && !running.count(i)) {
+        ports_ok = false;
+        add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
+                                               "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
+                                               port, who, name, port));
+      }
+    }
+  }
+  if (ports_ok) add(Level::Ok, "ports", fmt::format("ports free or held by {}", name));
+
+  // Generated files in step with service.toml.
+  bool stale_scripts = false;
+  for (int i = 0; i < c.instances; ++i) {
+    if (read_or_empty(paths.run_script(i, c.instances)) != render_run_script(c, paths, i)) stale_scripts = true;
+  }
+  if (stale_scripts && fix) {
+    write_run_scripts(c, paths);
+    add(Level::Ok, "files", "run scripts rewritten from service.toml");
+  } else if (stale_scripts) {
+    add(Level::Warn, "files", fmt::format("run scripts under {} differ from service.toml (pharoctl doctor {} --fix, or they "
+                                          "are rewritten at the next start)", paths.run().string(), name));
+  } else {
+    add(Level::Ok, "files", "run scripts match service.toml");
+  }
+  bool unit = fs::exists(system_file_path(SystemKind::Systemd, name), ec);
+  for (SystemKind kind : {SystemKind::Systemd, SystemKind::Initd, SystemKind::Monit}) {
+    fs::path installed = system_file_path(kind, name);
+    if (!fs::exists(installed, ec)) continue;
+    try {
+      SystemFile f = render_system_file(kind, c, make_install_context(home, c, unit));
+      if (read_or_empty(installed) == f.content) {
+        add(Level::Ok, "files", fmt::format("{} matches service.toml", installed.string()));
+      } else {
+        add(Level::Warn, "files", fmt::format("{} differs from service.toml (sudo pharoctl --home {} enable {} --{})",
+                                              installed.string(), home.root().string(), name, to_string(kind)));
+      }
+    } catch (const std::exception& e) {
+      add(Level::Error, "files", fmt::format("{}: cannot render: {}", installed.string(), e.what()));
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> run_doctor(const Home& home, const std::vector<std::string>& services, bool fix) {
+  std::vector<Finding> out;
+  std::error_code ec;
+  if (!fs::is_directory(home.root(), ec)) {
+    out.push_back({Level::Error, "", "home", fmt::format("{} does not exist (create a service: pharoctl new NAME)", home.root().string())});
+    return out;
+  }
+  std::vector<std::string> runtimes = installed_runtimes(home);
+  if (runtimes.empty()) {
+    out.push_back({Level::Warn, "", "runtime", "no runtime installed (pharoctl install 130, or pharoctl install sim to try without Pharo)"});
+  } else {
+    std::string list;
+    for (const auto& r : runtimes) list += (list.empty() ? "" : ", ") + r;
+    out.push_back({Level::Ok, "", "runtime", "installed runtimes: " + list});
+  }
+  std::vector<std::string> names = services.empty() ? home.service_names() : services;
+  std::set<int> listening = listening_tcp_ports();
+  for (const auto& n : names) check_service(home, n, fix, listening, out);
+  return out;
+}
+
+}  // namespace pharoctl
