@@ -7,7 +7,6 @@ import pytest
 
 from harness import PHARO_SIM, pharoctl, snapshot_tree
 
-pytestmark = pytest.mark.skipif(not os.path.exists(PHARO_SIM), reason="pharo-sim is not built in this tree")
 
 SERVICE_TOML = """name = "shop"
 runtime = "sim"
