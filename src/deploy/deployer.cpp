@@ -1,0 +1,106 @@
+#include "deploy/deployer.hpp"
+
+#include <fmt/format.h>
+
+#include "deploy/deploy_lock.hpp"
+#include "util/failure.hpp"
+
+namespace pharoctl {
+
+namespace {
+
+std::string lock_file(const ReleaseStore& store) { return (store.paths().run() / "deploy.lock").string(); }
+
+}  // namespace
+
+DeployResult Deployer::deploy(const ReleaseContent& content, std::chrono::system_clock::time_point now,
+                              const std::string& user) {
+  DeployLock lock(lock_file(store_), [&] { say("waiting for another deploy of " + store_.paths().name() + " to end"); });
+  if (int n = store_.clean_leftovers(); n > 0) say(fmt::format("removed {} leftover(s) of an interrupted deploy", n));
+  std::string id = store_.create(content, now, user);
+  say(fmt::format("release {} created ({} {})", id, content.origin,
+                  content.origin == "image" ? content.origin_path : content.build_key));
+  return activate(id, true);
+}
+
+DeployResult Deployer::rollback(const std::optional<std::string>& id) {
+  DeployLock lock(lock_file(store_), [&] { say("waiting for another deploy of " + store_.paths().name() + " to end"); });
+  store_.clean_leftovers();
+  std::string target;
+  if (id) {
+    if (!store_.exists(*id)) {
+      throw usage_error(fmt::format("release '{}' of {} does not exist (`pharoctl releases {}` lists them)", *id,
+                                    store_.paths().name(), store_.paths().name()));
+    }
+    target = *id;
+  } else {
+    std::optional<std::string> cur = store_.current();
+    if (!cur) throw usage_error(fmt::format("{} has no current release to roll back from", store_.paths().name()));
+    std::optional<std::string> prev = store_.previous(cur);
+    if (!prev) {
+      throw usage_error(fmt::format("{} has no release before {} to roll back to", store_.paths().name(), *cur));
+    }
+    target = *prev;
+  }
+  if (store_.current() == target) {
+    DeployResult r;
+    r.ok = true;
+    r.release = r.active = target;
+    r.previous = target;
+    say(fmt::format("{} is already on release {}", store_.paths().name(), target));
+    return r;
+  }
+  return activate(target, false);
+}
+
+DeployResult Deployer::activate(const std::string& id, bool prune_after) {
+  DeployResult r;
+  r.release = id;
+  r.previous = store_.current();
+  if (r.previous && !store_.exists(*r.previous)) r.previous.reset();  // a dangling link is not a release
+  store_.switch_to(id);
+  r.active = id;
+  say(fmt::format("current -> releases/{}", id));
+
+  if (restarter_.running()) {
+    say("restarting the instances one at a time, each must pass health before the next");
+    RestartOutcome out = restarter_.rolling_restart();
+    r.restarted = true;
+    r.instances = out.instances;
+    for (const InstanceRestart& i : out.instances) {
+      say(fmt::format("instance {}: {}", i.instance, i.detail));
+    }
+    if (!out.ok) {
+      r.reason = out.reason.empty() ? "an instance did not become healthy" : out.reason;
+      r.log_tail = out.log_tail;
+      if (r.previous) {
+        store_.switch_to(*r.previous);
+        r.active = *r.previous;
+        say(fmt::format("health gate failed: current -> releases/{} again", *r.previous));
+      } else {
+        store_.clear_current();
+        r.active.clear();
+        say("health gate failed: no previous release, current removed (the runtime's base image)");
+      }
+      RestartOutcome back = restarter_.rolling_restart();
+      for (const InstanceRestart& i : back.instances) {
+        say(fmt::format("instance {} (previous release): {}", i.instance, i.detail));
+      }
+      if (!back.ok) {
+        r.reason += "; restarting on the previous release failed too: " +
+                    (back.reason.empty() ? std::string("an instance did not become healthy") : back.reason);
+      }
+      return r;
+    }
+  } else {
+    say(fmt::format("{} is not running: it starts on this release", store_.paths().name()));
+  }
+  r.ok = true;
+  if (prune_after) {
+    r.pruned = store_.prune(keep_, r.previous);
+    for (const std::string& gone : r.pruned) say("removed old release " + gone);
+  }
+  return r;
+}
+
+}  // namespace pharoctl

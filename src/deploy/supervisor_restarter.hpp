@@ -1,0 +1,25 @@
+#pragma once
+// The real ServiceRestarter: asks the service's supervisor (control socket run/control.sock) for
+// a reload, which restarts the instances one at a time behind the health gate and answers when
+// done. "Running" is the supervisor's lock being held (architecture.md: supervisor liveness).
+#include "deploy/service_restarter.hpp"
+#include "service/home.hpp"
+#include "service/service_config.hpp"
+
+namespace pharoctl {
+
+class SupervisorRestarter : public ServiceRestarter {
+ public:
+  SupervisorRestarter(ServicePaths paths, ServiceConfig config) : paths_(std::move(paths)), config_(std::move(config)) {}
+  bool running() override;
+  RestartOutcome rolling_restart() override;
+
+ private:
+  ServicePaths paths_;
+  ServiceConfig config_;
+};
+
+// The last `lines` lines of the newest supervisor log file of an instance ("" when none).
+std::string instance_log_tail(const ServicePaths& paths, const ServiceConfig& config, int instance, int lines);
+
+}  // namespace pharoctl

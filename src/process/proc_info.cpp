@@ -1,0 +1,108 @@
+#include "process/proc_info.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace pharoctl {
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+long ticks_per_second() {
+  long t = ::sysconf(_SC_CLK_TCK);
+  return t > 0 ? t : 100;
+}
+
+}  // namespace
+
+std::optional<ProcStat> parse_proc_stat(const std::string& text) {
+  // "PID (COMM) S PPID ..." : COMM may contain anything, so split at the LAST ')'.
+  size_t open = text.find('(');
+  size_t close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  ProcStat st;
+  try {
+    st.pid = static_cast<pid_t>(std::stol(text.substr(0, open)));
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::istringstream rest(text.substr(close + 1));
+  std::vector<std::string> f;  // f[0] is field 3 (state)
+  for (std::string w; rest >> w;) f.push_back(w);
+  if (f.size() < 20) return std::nullopt;
+  try {
+    st.state = f[0].empty() ? '?' : f[0][0];
+    st.ppid = static_cast<pid_t>(std::stol(f[1]));
+    st.utime_ticks = std::stoull(f[11]);   // field 14
+    st.stime_ticks = std::stoull(f[12]);   // field 15
+    st.start_ticks = std::stoull(f[19]);   // field 22
+  } catch (...) {
+    return std::nullopt;
+  }
+  return st;
+}
+
+std::optional<ProcStat> read_proc_stat(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/stat");
+  if (text.empty()) return std::nullopt;
+  return parse_proc_stat(text);
+}
+
+std::vector<std::string> read_proc_cmdline(pid_t pid) {
+  std::vector<std::string> args;
+  if (pid <= 0) return args;
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/cmdline");
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\0', pos);
+    if (end == std::string::npos) end = text.size();
+    args.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return args;
+}
+
+std::string read_proc_exe(pid_t pid) {
+  std::error_code ec;
+  auto target = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
+  return ec ? std::string() : target.string();
+}
+
+std::optional<std::uint64_t> resident_bytes(pid_t pid) {
+  std::string text = slurp("/proc/" + std::to_string(pid) + "/statm");
+  std::istringstream in(text);
+  std::uint64_t size = 0, resident = 0;
+  if (!(in >> size >> resident)) return std::nullopt;
+  long page = ::sysconf(_SC_PAGESIZE);
+  return resident * static_cast<std::uint64_t>(page > 0 ? page : 4096);
+}
+
+double start_seconds_after_boot(std::uint64_t start_ticks) {
+  return static_cast<double>(start_ticks) / static_cast<double>(ticks_per_second());
+}
+
+double seconds_since_boot() {
+  std::istringstream in(slurp("/proc/uptime"));
+  double up = 0;
+  in >> up;
+  return up;
+}
+
+bool process_alive(pid_t pid) {
+  auto st = read_proc_stat(pid);
+  return st && st->state != 'Z' && st->state != 'X';
+}
+
+}  // namespace pharoctl

@@ -1,0 +1,27 @@
+#include "render/app_st.hpp"
+
+#include <fmt/format.h>
+
+#include "render/smalltalk.hpp"
+
+namespace pharoctl {
+
+std::string render_default_app_st(const ServiceConfig& c) {
+  std::string page = fmt::format(
+      "<!DOCTYPE html><html><head><title>{0}</title></head><body><h1>Hello from {0}</h1>"
+      "<p>A Pharo server run by pharoctl. Edit app.st to make it yours.</p></body></html>",
+      c.name);
+  return fmt::format(
+      "\"app.st: the start code of service {0}. pharoctl never rewrites this file: it is yours.\n"
+      " The generated run script (run/run-{0}*.st) evaluates it once NeoConsole is up (REPL, metrics,\n"
+      " daily logs under logs/). Every instance runs it; PHAROCTL_HTTP_PORT holds the instance's port.\"\n"
+      "\n"
+      "(ZnServer defaultOn: (OSEnvironment current at: 'PHAROCTL_HTTP_PORT' ifAbsent: [ '{1}' ]) asInteger)\n"
+      "  logToTranscript;\n"
+      "  onRequestRespond: [ :request |\n"
+      "    ZnResponse ok: (ZnEntity html: {2}) ];\n"
+      "  start.\n",
+      c.name, c.app.http_port, smalltalk_string(page));
+}
+
+}  // namespace pharoctl

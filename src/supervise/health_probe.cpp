@@ -1,0 +1,156 @@
+#include "supervise/health_probe.hpp"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "net/http_client.hpp"
+#include "service/service_config.hpp"
+
+namespace pharoctl {
+
+void HealthProbe::cancel() {
+  sock_.reset();
+  active_ = false;
+}
+
+short HealthProbe::poll_events() const {
+  if (!connected_ || sent_ < request_.size()) return POLLOUT;
+  return POLLIN;
+}
+
+void HealthProbe::finish(const Clock& clock, bool ok, std::string detail) {
+  result_.ok = ok;
+  result_.detail = std::move(detail);
+  result_.latency_ms = std::chrono::duration<double, std::milli>(clock.steady() - started_).count();
+  result_.at = clock.wall();
+  sock_.reset();
+  active_ = false;
+}
+
+void HealthProbe::start(const std::string& url, const std::string& expect, const Clock& clock,
+                        std::chrono::milliseconds timeout) {
+  cancel();
+  active_ = true;
+  connected_ = false;
+  sent_ = 0;
+  response_.clear();
+  expect_ = expect;
+  timeout_ = timeout;
+  started_ = clock.steady();
+  deadline_ = started_ + timeout;
+  HttpUrl u;
+  if (!parse_http_url(url, u)) return finish(clock, false, "not an http:// URL: " + url);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  std::string port = std::to_string(u.port);
+  if (int rc = ::getaddrinfo(u.host.c_str(), port.c_str(), &hints, &res); rc != 0)
+    return finish(clock, false, fmt::format("cannot resolve {}: {}", u.host, ::gai_strerror(rc)));
+  int fd = ::socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, res->ai_protocol);
+  if (fd < 0) {
+    ::freeaddrinfo(res);
+    return finish(clock, false, std::strerror(errno));
+  }
+  sock_.reset(fd);
+  int rc = ::connect(fd, res->ai_addr, res->ai_addrlen);
+  int err = errno;
+  ::freeaddrinfo(res);
+  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  request_ = fmt::format("GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: pharoctl-supervisor\r\nConnection: close\r\n\r\n",
+                         u.path, host, u.port);
+  if (rc == 0) {
+    connected_ = true;
+  } else if (err != EINPROGRESS) {
+    return finish(clock, false, std::strerror(err));
+  }
+}
+
+bool HealthProbe::advance(const Clock& clock) {
+  if (!active_) return true;
+  if (clock.steady() >= deadline_) {
+    finish(clock, false, fmt::format("no answer within {}", format_duration(timeout_)));
+    return true;
+  }
+  if (!connected_) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(sock_.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+      finish(clock, false, std::strerror(err));
+      return true;
+    }
+    connected_ = true;
+  }
+  while (sent_ < request_.size()) {
+    ssize_t n = ::send(sock_.get(), request_.data() + sent_, request_.size() - sent_, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOTCONN) return false;
+      if (errno == EINTR) continue;
+      finish(clock, false, std::strerror(errno));
+      return true;
+    }
+    sent_ += static_cast<size_t>(n);
+  }
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(sock_.get(), buf, sizeof buf, 0);
+    if (n > 0) {
+      response_.append(buf, static_cast<size_t>(n));
+      if (response_.size() > 1 << 20) {
+        evaluate(clock);
+        return true;
+      }
+      continue;
+    }
+    if (n == 0) {
+      evaluate(clock);
+      return true;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // A complete answer with Content-Length need not wait for the close.
+      size_t end = response_.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        std::string head = response_.substr(0, end);
+        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        size_t cl = head.find("\ncontent-length:");
+        if (cl != std::string::npos) {
+          size_t want = std::strtoul(head.c_str() + cl + 16, nullptr, 10);
+          if (response_.size() - end - 4 >= want) {
+            evaluate(clock);
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    finish(clock, false, std::strerror(errno));
+    return true;
+  }
+}
+
+void HealthProbe::evaluate(const Clock& clock) {
+  if (response_.rfind("HTTP/1.", 0) != 0 || response_.size() < 12) {
+    return finish(clock, false, response_.empty() ? "connection closed without an answer" : "not an HTTP answer");
+  }
+  int status = std::atoi(response_.c_str() + 9);
+  size_t end = response_.find("\r\n\r\n");
+  std::string body = end == std::string::npos ? std::string() : response_.substr(end + 4);
+  if (status != 200) return finish(clock, false, fmt::format("HTTP {}", status));
+  if (!expect_.empty() && body.find(expect_) == std::string::npos) {
+    std::string first = body.substr(0, body.find('\n'));
+    if (first.size() > 80) first = first.substr(0, 80) + "...";
+    return finish(clock, false, fmt::format("answer lacks \"{}\": {}", expect_, first));
+  }
+  finish(clock, true, "200 OK");
+}
+
+}  // namespace pharoctl

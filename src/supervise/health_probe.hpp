@@ -1,0 +1,48 @@
+#pragma once
+// One [health] probe as a non-blocking HTTP GET the supervisor's poll loop drives, so that a
+// hung VM (accepting, never answering) stalls nothing but its own probe. Healthy: status 200
+// and a body containing [health].expect, all within [health].timeout.
+#include <string>
+
+#include "process/unique_fd.hpp"
+#include "supervise/clock.hpp"
+
+namespace pharoctl {
+
+struct HealthResult {
+  bool ok = false;
+  double latency_ms = 0;
+  std::string detail;  // "200 OK" or what went wrong: "connection refused", "timed out after 5s"
+  WallTime at{};
+};
+
+class HealthProbe {
+ public:
+  void start(const std::string& url, const std::string& expect, const Clock& clock, std::chrono::milliseconds timeout);
+  bool active() const { return active_; }
+  int fd() const { return sock_.get(); }
+  short poll_events() const;
+  SteadyTime deadline() const { return deadline_; }
+  // Call when poll reports the fd ready or the deadline passed; returns true once finished.
+  bool advance(const Clock& clock);
+  const HealthResult& result() const { return result_; }
+  void cancel();
+
+ private:
+  void finish(const Clock& clock, bool ok, std::string detail);
+  void evaluate(const Clock& clock);
+
+  bool active_ = false;
+  bool connected_ = false;
+  UniqueFd sock_;
+  std::string request_;
+  size_t sent_ = 0;
+  std::string response_;
+  std::string expect_;
+  std::chrono::milliseconds timeout_{0};
+  SteadyTime started_{};
+  SteadyTime deadline_{};
+  HealthResult result_;
+};
+
+}  // namespace pharoctl

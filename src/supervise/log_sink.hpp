@@ -1,0 +1,61 @@
+#pragma once
+// One instance's daily log: logs/<stem>-YYYY-MM-DD.log, one line per write in the format of
+// docs/architecture.md ("<local ISO-8601 time with ms and offset> <out|err|sup> <text>").
+// The file follows the (injected) clock's local date, so the first line after midnight opens
+// the next day's file; each switch also deletes this instance's files, and the image's own
+// server-*.log files, older than keep_days.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "process/unique_fd.hpp"
+#include "supervise/clock.hpp"
+
+namespace pharoctl {
+
+// File names "<prefix>YYYY-MM-DD<suffix>" that belong to one log series.
+struct LogSeries {
+  std::string prefix;  // "shop-", "shop.1-", "server-", "server.1-"
+  std::string suffix = ".log";
+};
+
+class LogSink {
+ public:
+  LogSink(const Clock& clock, std::filesystem::path dir, std::string stem, std::vector<LogSeries> pruned, int keep_days);
+
+  void write(std::string_view stream, std::string_view text);
+  void set_keep_days(int keep_days) { keep_days_ = keep_days; }
+  // Deletes files of the pruned series dated before the oldest kept day. Returns their names.
+  std::vector<std::string> prune();
+  std::filesystem::path current_file() const { return dir_ / (stem_ + "-" + date_ + ".log"); }
+
+ private:
+  void open_for(const std::string& date);
+
+  const Clock& clock_;
+  std::filesystem::path dir_;
+  std::string stem_;
+  std::vector<LogSeries> pruned_;
+  int keep_days_;
+  std::string date_;
+  UniqueFd fd_;
+};
+
+// The oldest local date (YYYY-MM-DD) kept: today and the keep_days-1 days before it.
+std::string oldest_kept_date(WallTime now, int keep_days);
+
+// Splits a byte stream into lines; a line longer than `max_line` is cut into pieces.
+class LineSplitter {
+ public:
+  explicit LineSplitter(size_t max_line = 16384) : max_line_(max_line) {}
+  void feed(std::string_view bytes, const std::function<void(std::string_view)>& emit);
+  void flush(const std::function<void(std::string_view)>& emit);
+
+ private:
+  size_t max_line_;
+  std::string partial_;
+};
+
+}  // namespace pharoctl

@@ -1,0 +1,53 @@
+#pragma once
+// Starting, stopping and inspecting a service from the outside: what the lifecycle and status
+// commands (and the deploy engine) call. The supervisor lock says whether a supervisor runs;
+// the control socket says what it is doing; pid files are only trusted once /proc proves them.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "service/home.hpp"
+#include "supervise/control_client.hpp"
+#include "supervise/service_status.hpp"
+
+namespace pharoctl {
+
+// True when a supervisor holds run/supervisor.lock for this service.
+bool supervisor_running(const ServicePaths& paths);
+
+// The status of one service: from its supervisor when one runs, else "stopped" with the ports
+// of service.toml and any stale pid file. A broken service.toml gives state "invalid".
+ServiceStatus collect_status(const Home& home, const std::string& name);
+
+struct StartOutcome {
+  enum Kind { Started, AlreadyRunning, Failed } kind = Failed;
+  std::string message;   // one line
+  std::string log_tail;  // on failure: the last lines of the failing instance's log
+  ServiceStatus status;
+};
+
+// Launches `pharoctl supervise NAME` detached (new session, stdio into logs/supervisor.out)
+// unless a supervisor runs, then waits until READY (every instance healthy), the first failure
+// of an instance, or the supervisor's exit. Concurrent starts are serialised on run/start.lock:
+// exactly one launches a supervisor. `pharoctl_exe` is the binary to launch.
+StartOutcome start_service(const Home& home, const std::string& name, const std::string& pharoctl_exe);
+
+struct StopOutcome {
+  bool was_running = false;
+  std::string message;
+  std::vector<std::string> notes;  // stale pid files left alone, orphans ended
+};
+
+// Asks the supervisor to stop and waits until it and its VMs are gone and the ports are free.
+// Without a supervisor: ends VMs that /proc proves are this service's, never anything else.
+StopOutcome stop_service(const Home& home, const std::string& name);
+
+// systemd: the unit name for a service and whether start/stop/restart must go through systemctl
+// (systemd runs: /run/systemd/system exists, and the unit file is installed).
+std::string systemd_unit_name(const std::string& service);
+bool systemd_manages(const std::string& service);
+
+// The last `lines` lines of a file ("" when absent).
+std::string tail_lines(const std::filesystem::path& file, int lines);
+
+}  // namespace pharoctl

@@ -1,0 +1,121 @@
+#include "supervise/service_status.hpp"
+
+#include <csignal>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace pharoctl {
+
+std::string signal_name(int signo) {
+  const char* abbrev = ::sigabbrev_np(signo);
+  return abbrev ? std::string("SIG") + abbrev : fmt::format("signal {}", signo);
+}
+
+std::string ExitInfo::describe() const {
+  return signaled ? fmt::format("killed by {}", signal_name(code)) : fmt::format("exit status {}", code);
+}
+
+nlohmann::json to_json(const ExitInfo& e) {
+  nlohmann::json j;
+  if (e.signaled) {
+    j["signal"] = signal_name(e.code);
+    j["signo"] = e.code;
+  } else {
+    j["status"] = e.code;
+  }
+  j["text"] = e.describe();
+  return j;
+}
+
+nlohmann::json to_json(const InstanceStatus& s) {
+  nlohmann::json j = {{"index", s.index},
+                      {"state", s.state},
+                      {"pid", s.pid > 0 ? nlohmann::json(s.pid) : nlohmann::json(nullptr)},
+                      {"started_at", s.started_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.started_at)},
+                      {"uptime_s", s.uptime_s},
+                      {"restarts", s.restarts},
+                      {"last_exit", s.last_exit ? to_json(*s.last_exit) : nlohmann::json(nullptr)},
+                      {"health", nullptr},
+                      {"rss_bytes", s.rss_bytes ? nlohmann::json(*s.rss_bytes) : nlohmann::json(nullptr)},
+                      {"http_port", s.http_port},
+                      {"telnet_port", s.telnet_port},
+                      {"metrics_port", s.metrics_port},
+                      {"image", s.image.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.image)},
+                      {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)}};
+  if (s.health) {
+    j["health"] = {{"ok", s.health->ok}, {"latency_ms", s.health->latency_ms}, {"detail", s.health->detail},
+                   {"at", s.health->at}};
+  }
+  if (!s.stale_pid_file.empty()) j["stale_pid_file"] = s.stale_pid_file;
+  return j;
+}
+
+nlohmann::json to_json(const ServiceStatus& s) {
+  nlohmann::json inst = nlohmann::json::array();
+  for (const auto& i : s.instances) inst.push_back(to_json(i));
+  return {{"name", s.name},
+          {"state", s.state},
+          {"supervisor_pid", s.supervisor_pid > 0 ? nlohmann::json(s.supervisor_pid) : nlohmann::json(nullptr)},
+          {"ready", s.ready},
+          {"started_at", s.started_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.started_at)},
+          {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)},
+          {"instances", inst}};
+}
+
+namespace {
+
+template <typename T>
+T get_or(const nlohmann::json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return it->get<T>();
+}
+
+}  // namespace
+
+ServiceStatus service_status_from_json(const nlohmann::json& j) {
+  ServiceStatus s;
+  s.name = get_or<std::string>(j, "name", "");
+  s.state = get_or<std::string>(j, "state", "stopped");
+  s.supervisor_pid = get_or<pid_t>(j, "supervisor_pid", 0);
+  s.ready = get_or<bool>(j, "ready", false);
+  s.started_at = get_or<std::string>(j, "started_at", "");
+  s.reason = get_or<std::string>(j, "reason", "");
+  if (auto it = j.find("instances"); it != j.end() && it->is_array()) {
+    for (const auto& ij : *it) {
+      InstanceStatus i;
+      i.index = get_or<int>(ij, "index", 0);
+      i.state = get_or<std::string>(ij, "state", "stopped");
+      i.pid = get_or<pid_t>(ij, "pid", 0);
+      i.started_at = get_or<std::string>(ij, "started_at", "");
+      i.uptime_s = get_or<double>(ij, "uptime_s", 0);
+      i.restarts = get_or<int>(ij, "restarts", 0);
+      if (auto e = ij.find("last_exit"); e != ij.end() && e->is_object()) {
+        ExitInfo x;
+        x.signaled = e->contains("signo");
+        x.code = x.signaled ? get_or<int>(*e, "signo", 0) : get_or<int>(*e, "status", 0);
+        i.last_exit = x;
+      }
+      if (auto h = ij.find("health"); h != ij.end() && h->is_object()) {
+        HealthReport r;
+        r.ok = get_or<bool>(*h, "ok", false);
+        r.latency_ms = get_or<double>(*h, "latency_ms", 0);
+        r.detail = get_or<std::string>(*h, "detail", "");
+        r.at = get_or<std::string>(*h, "at", "");
+        i.health = r;
+      }
+      if (auto r = ij.find("rss_bytes"); r != ij.end() && r->is_number()) i.rss_bytes = r->get<std::uint64_t>();
+      i.http_port = get_or<int>(ij, "http_port", 0);
+      i.telnet_port = get_or<int>(ij, "telnet_port", 0);
+      i.metrics_port = get_or<int>(ij, "metrics_port", 0);
+      i.image = get_or<std::string>(ij, "image", "");
+      i.reason = get_or<std::string>(ij, "reason", "");
+      i.stale_pid_file = get_or<std::string>(ij, "stale_pid_file", "");
+      s.instances.push_back(i);
+    }
+  }
+  return s;
+}
+
+}  // namespace pharoctl

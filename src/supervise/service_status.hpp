@@ -1,0 +1,68 @@
+#pragma once
+// The status of a service and its instances as the supervisor reports it over the control
+// socket and `status --json` prints it (schema: docs/control-protocol.md).
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pharoctl {
+
+struct ExitInfo {
+  bool signaled = false;
+  int code = 0;  // exit status, or the signal number when signaled
+  std::string describe() const;  // "status 1", "signal SIGKILL"
+};
+
+struct HealthReport {
+  bool ok = false;
+  double latency_ms = 0;
+  std::string detail;
+  std::string at;  // UTC ISO-8601
+};
+
+// Instance states: starting (VM up, within grace, not yet healthy), running (healthy),
+// unhealthy (failing probes, below [health].retries), backoff (waiting to restart),
+// stopping, stopped, failed (gave up; see reason).
+struct InstanceStatus {
+  int index = 0;
+  std::string state = "stopped";
+  pid_t pid = 0;
+  std::string started_at;  // UTC ISO-8601, "" when not running
+  double uptime_s = 0;
+  int restarts = 0;
+  std::optional<ExitInfo> last_exit;
+  std::optional<HealthReport> health;
+  std::optional<std::uint64_t> rss_bytes;
+  int http_port = 0;
+  int telnet_port = 0;
+  int metrics_port = 0;
+  std::string image;
+  std::string reason;          // why failed / unhealthy / in backoff
+  std::string stale_pid_file;  // a pid file that names no VM of this service (never acted on)
+};
+
+// Service states: running (every instance healthy), starting, degraded (some instance not
+// healthy), failed (every instance failed), stopping, stopped.
+struct ServiceStatus {
+  std::string name;
+  std::string state = "stopped";
+  pid_t supervisor_pid = 0;
+  bool ready = false;  // READY=1 was sent: every instance has been healthy once
+  std::string reason;  // why "invalid" or "unresponsive"
+  std::string started_at;
+  std::vector<InstanceStatus> instances;
+};
+
+nlohmann::json to_json(const ExitInfo& e);
+nlohmann::json to_json(const InstanceStatus& s);
+nlohmann::json to_json(const ServiceStatus& s);
+ServiceStatus service_status_from_json(const nlohmann::json& j);
+
+std::string signal_name(int signo);
+
+}  // namespace pharoctl

@@ -1,0 +1,33 @@
+#pragma once
+// How a service's VM is started (docs/architecture.md, "The VM's environment"): shared by the
+// supervisor, `run`, and the deploy engine, so that every VM of a service starts the same way.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runtime/runtime.hpp"
+#include "service/home.hpp"
+#include "service/service_config.hpp"
+
+namespace pharoctl {
+
+struct VmCommand {
+  std::vector<std::string> argv;       // <vm> <headless> <image> st <run script>
+  std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _HTTP_PORT, _TELNET_PORT, _METRICS_PORT
+  std::filesystem::path cwd;           // the service directory
+  std::string image;                   // absolute image path
+  std::string run_script;              // absolute run script path
+};
+
+// The image a VM started now runs: `current` resolved to its real directory (so a later switch
+// of `current` never changes what a running VM calls its image), else the runtime's base image.
+std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
+                                            const Runtime& runtime);
+
+VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance);
+
+// Variables a VM must not inherit from its supervisor (systemd's notify and socket protocol,
+// test hooks meant for the supervisor only).
+const std::vector<std::string>& vm_environment_drop_list();
+
+}  // namespace pharoctl
