@@ -17,6 +17,7 @@
 #include "runtime/install_source.hpp"
 #include "runtime/runtime_layout.hpp"
 #include "runtime/vm_probe.hpp"
+#include "runtime/zip_unpack.hpp"
 #include "service/home.hpp"
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
@@ -217,22 +218,6 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   return result;
 }
 
-bool safe_link_target(const fs::path& link_rel, const fs::path& target) {
-  if (target.is_absolute()) return false;
-  int depth = 0;
-  for (const fs::path& part : link_rel.parent_path()) {
-    if (part != ".") ++depth;
-  }
-  for (const fs::path& part : target) {
-    if (part == "..") {
-      if (--depth < 0) return false;
-    } else if (part != "." && !part.empty()) {
-      ++depth;
-    }
-  }
-  return true;
-}
-
 // Copies a tree keeping modes and relative symlinks; refuses links that point outside it and
 // anything that is not a file, directory or link.
 void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) {
@@ -242,7 +227,7 @@ void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) 
     fs::path dest = to / rel;
     if (it->is_symlink()) {
       fs::path target = fs::read_symlink(it->path());
-      if (!safe_link_target(rel, target)) {
+      if (!link_stays_inside(rel, target)) {
         throw operation_failed(fmt::format("{}: symlink {} -> {} points outside the runtime", label.string(),
                                            rel.string(), target.string()));
       }
@@ -300,15 +285,24 @@ InstallResult install_download(const Home& home, const InstallOptions& options) 
   if (auto existing = already_installed(home, name_for(options, options.version))) return *existing;
   fs::create_directories(home.runtimes());
   std::vector<fs::path> zips = download_zips(home, options);
+  // Complete downloads are not kept: once installed they are not needed, and when they fail
+  // verification the next attempt must fetch them again (only .part files are resumed).
+  struct RemoveZips {
+    const std::vector<fs::path>& zips;
+    ~RemoveZips() {
+      for (const fs::path& z : zips) {
+        std::error_code ec;
+        fs::remove(z, ec);
+      }
+    }
+  } remove_zips{zips};
+  InstallOptions download_options = options;
+  ZipNames names = zip_names_for(options.version);
+  std::string base = download_base_url(options.mirror, options.version);
+  download_options.source = base + names.image + " " + base + names.vm;
   Scratch scratch(home);
-  std::string source = stage_zips(zips, scratch.dir(), options);
-  InstallResult result = finish_install(home, scratch, options, source);
-  // The downloads did their job; keep them only while an install may still resume them.
-  for (const fs::path& z : zips) {
-    std::error_code ec;
-    fs::remove(z, ec);
-  }
-  return result;
+  std::string source = stage_zips(zips, scratch.dir(), download_options);
+  return finish_install(home, scratch, download_options, source);
 }
 
 InstallResult install_sim(const Home& home, const fs::path& pharo_sim, const InstallOptions& options) {

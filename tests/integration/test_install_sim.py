@@ -7,7 +7,6 @@ import pytest
 
 from harness import PHARO_SIM, PHAROCTL, pharoctl
 
-pytestmark = pytest.mark.skipif(not os.path.exists(PHARO_SIM), reason="pharo-sim is not built in this tree")
 
 
 def test_install_sim(home):
