@@ -132,10 +132,10 @@ int do_start(const Globals& g, const ServiceTarget& t) {
 
 int do_stop(const Globals& g, const ServiceTarget& t) {
   Home home = g.resolve_home();
-  ServiceConfig cfg = load_config(home, t.name);
-  check_instance(cfg, t);
   ServicePaths p = home.service(t.name);
   if (t.instance >= 0) {
+    ServiceConfig cfg = load_config(home, t.name);
+    check_instance(cfg, t);
     if (!supervisor_running(p)) {
       if (!g.quiet) fmt::print("{} is not running\n", t.name);
       return kExitOk;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <fstream>
 #include <thread>
 
@@ -216,9 +217,15 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
   ServicePaths p = home.service(name);
   if (!std::filesystem::exists(p.service_toml()))
     throw usage_error(fmt::format("{}: no such service ({} missing)", name, p.service_toml().string()));
-  ServiceConfig cfg = load_service_config(p.service_toml());
+  // A broken service.toml must not keep a running service from being stopped.
+  std::optional<ServiceConfig> loaded;
+  try {
+    loaded = load_service_config(p.service_toml());
+  } catch (const Failure&) {
+    if (!supervisor_running(p)) throw;
+  }
   StopOutcome out;
-  auto patience = cfg.stop_timeout + milliseconds(30'000);
+  auto patience = (loaded ? loaded->stop_timeout : Millis(30'000)) + milliseconds(30'000);
   if (supervisor_running(p)) {
     out.was_running = true;
     pid_t supervisor = recorded_lock_pid(p.supervisor_lock());
@@ -247,6 +254,11 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
     // completes: wait for that too (only waiting, never signalling, so no proof is needed).
     if (supervisor > 0) wait_until_gone(supervisor, milliseconds(5000));
   }
+  if (!loaded) {
+    out.message = fmt::format("{} stopped", name);
+    return out;
+  }
+  const ServiceConfig& cfg = *loaded;
   // Without a supervisor: only VMs that /proc proves are this service's.
   for (int i = 0; i < cfg.instances; ++i) {
     PidFile pf(p.pid_file(i, cfg.instances));

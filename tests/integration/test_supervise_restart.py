@@ -9,7 +9,7 @@ from harness import pharoctl, wait_until
 # free of that race.
 NEVER_HEALTHY = {"expect": "never answered"}
 
-from supervise_harness import (cpu_seconds, healthy, instance, make_service, repl, status, stop_quietly)
+from supervise_harness import (cpu_seconds, processes_in, healthy, instance, make_service, repl, status, stop_quietly)
 
 
 def test_kill_9_is_replaced_and_healthy_again(home):
@@ -92,5 +92,37 @@ def test_restart_and_reload_replace_vms(home):
         assert instance(home, "shop", 1)["state"] == "running"
         pharoctl(home, "start", "shop@0", check=0)
         assert instance(home, "shop", 0)["state"] == "running"
+    finally:
+        stop_quietly(home, "shop")
+
+
+def test_sighup_rereads_service_toml_and_applies_it_at_the_next_start(home):
+    from harness import port_open
+    cfg = make_service(home, "shop")
+    try:
+        pharoctl(home, "start", "shop", check=0)
+        st = status(home, "shop")
+        toml = cfg["dir"] / "service.toml"
+        new_port = cfg["telnet"] + 5
+        toml.write_text(toml.read_text().replace(f"telnet_port = {cfg['telnet']}", f"telnet_port = {new_port}"))
+        os.kill(st["supervisor_pid"], signal.SIGHUP)
+        script = cfg["dir"] / "run" / "run-shop.st"
+        wait_until(lambda: f"startOn: {new_port}" in script.read_text(), 10, what="run script regenerated")
+        assert port_open(cfg["telnet"])  # the running VM keeps its port until its next start
+        old = st["instances"][0]["pid"]
+        os.kill(old, signal.SIGKILL)
+        wait_until(lambda: port_open(new_port) and instance(home, "shop")["state"] == "running", 10,
+                   what="new VM on the new port")
+        assert instance(home, "shop")["telnet_port"] == new_port
+        # A broken service.toml on SIGHUP: logged, the previous configuration kept; and stop
+        # still works with the file broken.
+        toml.write_text(toml.read_text() + "\nbogus = 1\n")
+        os.kill(st["supervisor_pid"], signal.SIGHUP)
+        log = cfg["dir"] / "logs"
+        wait_until(lambda: "keeping the previous configuration" in "".join(p.read_text() for p in log.glob("shop-*.log")),
+                   10, what="rejection logged")
+        assert instance(home, "shop")["state"] == "running"
+        pharoctl(home, "stop", "shop", check=0)
+        assert processes_in(cfg["dir"]) == []
     finally:
         stop_quietly(home, "shop")
