@@ -101,7 +101,21 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
     } else if (!o->build.empty()) {
       content = content_from_build(s.paths, image_name(s.config), o->build);
     } else {
-      // The build step (src/build/) is not in this tree yet.
+      std::string commit;
+      if (!o->source.empty()) {
+        // Push to deploy: the checkout replaces [source].repository for this build.
+        fs::path checkout = fs::absolute(o->source).lexically_normal();
+        if (!fs::is_directory(checkout)) {
+          throw usage_error(fmt::format("--source {}: not a directory (give a local checkout of the service's code)",
+                                        o->source));
+        }
+        s.config.source.repository = local_source_repository(checkout, s.config.source.repository);
+        commit = git_head_commit(checkout);
+        if (!g.json && !g.quiet) fmt::print("building from {}{}\n", s.config.source.repository,
+                                            commit.empty() ? "" : " at " + commit.substr(0, 12));
+      }
+      // The build step (src/build/) is not in this tree yet: once it is, build here (cached) and
+      // release builds/<key>, with `commit` as the source commit when the build does not say.
       throw usage_error(fmt::format("deploy {} needs --image FILE or --build KEY: building from [source] is not "
                                     "available in this version", s.config.name));
     }

@@ -16,33 +16,20 @@
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 
-#if __has_include("runtime/image_header.hpp")
 #include "runtime/image_header.hpp"
-#define PHAROCTL_HAVE_IMAGE_HEADER 1
-#endif
 
 namespace pharoctl {
 namespace fs = std::filesystem;
 
 namespace {
 
-// The header check of an uploaded image: the runtime module's reader once it is there.
+// The header check of an uploaded image, as a configuration error naming the upload.
 void check_uploaded_image(const fs::path& img, const std::string& what) {
-#ifdef PHAROCTL_HAVE_IMAGE_HEADER
   try {
-    check_uploaded_image(img, what);
+    check_image_file(img);
   } catch (const Failure& f) {
     throw usage_error(fmt::format("{}: {}", what, f.what()));
   }
-#else
-  std::string head = read_file(img).substr(0, 8);
-  if (head.size() < 8) throw usage_error(fmt::format("{}: too short to be a Pharo image", what));
-  std::uint32_t format = 0;
-  for (int i = 3; i >= 0; --i) format = (format << 8) | static_cast<unsigned char>(head[static_cast<std::size_t>(i)]);
-  if (format != 68021 && format != 68533 && format != 68019) {
-    throw usage_error(fmt::format("{}: not a 64-bit Spur Pharo image (format {})", what, format));
-  }
-#endif
 }
 
 // The one *.sources file of a directory; fails when there is none or several.

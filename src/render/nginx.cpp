@@ -18,13 +18,13 @@ std::string render_nginx_upstream(const ServiceConfig& config, const NginxOption
     out += fmt::format("    server 127.0.0.1:{} max_fails={} fail_timeout={}s;\n", config.http_port(i),
                        options.max_fails, options.fail_timeout_s);
   }
-  // The same instances again as backups, with their own failure counts: when every primary is
-  // marked failed (the instance restarted first is back but still inside its fail_timeout while
-  // the next one restarts), nginx tries the backups instead of answering 502 "no live upstreams".
+  // The same instances again as backups that are never marked failed (max_fails=0): when every
+  // primary is marked (the instance restarted first is back but still inside its fail_timeout
+  // while the next one restarts), nginx tries these instead of answering 502 "no live upstreams"
+  // (seen with real nginx 1.22 and primaries alone).
   if (config.instances > 1) {
     for (int i = 0; i < config.instances; ++i) {
-      out += fmt::format("    server 127.0.0.1:{} backup max_fails={} fail_timeout={}s;\n", config.http_port(i),
-                         options.max_fails, options.fail_timeout_s);
+      out += fmt::format("    server 127.0.0.1:{} backup max_fails=0;\n", config.http_port(i));
     }
   }
   out += "    keepalive 16;\n}\n";

@@ -12,7 +12,7 @@ TEST(Nginx, UpstreamListsEveryInstanceWithPassiveHealth) {
   EXPECT_NE(u.find("upstream pharoctl_my_shop {"), std::string::npos);
   for (int port : {8100, 8110, 8120}) {
     EXPECT_NE(u.find("server 127.0.0.1:" + std::to_string(port) + " max_fails=1 fail_timeout=2s;"), std::string::npos);
-    EXPECT_NE(u.find("server 127.0.0.1:" + std::to_string(port) + " backup"), std::string::npos);
+    EXPECT_NE(u.find("server 127.0.0.1:" + std::to_string(port) + " backup max_fails=0;"), std::string::npos);
   }
   EXPECT_EQ(u.find("8130"), std::string::npos);
 }
