@@ -8,6 +8,14 @@
 
 namespace sim {
 
+// What an application's onRequestRespond: block answered (ZnResponse ok: (ZnEntity html: ...)).
+struct AppResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+using AppResponder = std::function<std::optional<AppResponse>(const std::string& method, const std::string& path)>;
+
 struct MetacelloLoad {
   std::string repository;
   std::string baseline;       // without BaselineOf
@@ -23,7 +31,8 @@ class Host {
   // Each start answers the server's printString; a port in use raises SmalltalkError.
   virtual std::string telnet_start(int port) = 0;
   virtual std::string metrics_start(int port) = 0;
-  virtual std::string http_start(int port, bool log_to_transcript) = 0;
+  // responder: the server's onRequestRespond: block, or empty for Zinc's default page.
+  virtual std::string http_start(int port, bool log_to_transcript, AppResponder responder) = 0;
   virtual void http_stop(int port) = 0;
   virtual void metacello_load(const MetacelloLoad& load) = 0;
   virtual bool has_class(const std::string& name) = 0;

@@ -28,7 +28,7 @@ const std::set<std::string>& base_classes() {
       "Smalltalk", "Transcript", "OSEnvironment", "ZnServer", "ZnLogEvent", "Metacello", "EpMonitor", "Error",
       "Exception", "ZeroDivide", "Warning", "Object", "SystemVersion", "Date", "Time", "DateAndTime", "Character",
       "String", "Float", "Integer", "SmallInteger", "Number", "FileStream", "CodeImporter", "Array", "Symbol",
-      "UndefinedObject", "Boolean", "MessageNotUnderstood", "NotFound", "KeyNotFound"};
+      "UndefinedObject", "Boolean", "MessageNotUnderstood", "NotFound", "KeyNotFound", "ZnResponse", "ZnEntity"};
   return names;
 }
 
@@ -691,12 +691,32 @@ Value Interpreter::send_class(const Value& r, const std::string& sel, std::vecto
       int port = port_arg(a[0]);
       s.obj->slots["port"] = Value::integer(port);
       s.obj->print = fmt::format("a ZnManagingMultiThreadedServer(stopped {})", port);
-      if (sel.rfind("start", 0) == 0) s.obj->print = host_.http_start(port, false);
+      if (sel.rfind("start", 0) == 0) s.obj->print = host_.http_start(port, false, nullptr);
       return s;
     }
     if (sel == "stopDefault" || sel == "default") return Value::nil();
   }
   if (c == "ZnLogEvent" && (sel == "logToTranscript" || sel == "announcer")) return r;
+  if (c == "ZnEntity" && (sel == "html:" || sel == "text:" || sel == "with:" || sel == "with:type:" || sel == "json:")) {
+    Value e = make_object("ZnStringEntity");
+    e.obj->slots["body"] = Value::string(display_string(a[0]));
+    e.obj->slots["type"] = Value::string(sel == "html:" ? "text/html;charset=utf-8" : sel == "json:" ? "application/json"
+                                         : sel == "with:type:" ? display_string(a[1]) : "text/plain;charset=utf-8");
+    return e;
+  }
+  if (c == "ZnResponse" && (sel == "ok:" || sel == "notFound:" || sel == "serverError:")) {
+    Value resp = make_object("ZnResponse");
+    resp.obj->slots["status"] = Value::integer(sel == "ok:" ? 200 : sel == "notFound:" ? 404 : 500);
+    if (sel == "ok:") {
+      resp.obj->slots["entity"] = a[0];
+    } else {
+      Value e = make_object("ZnStringEntity");
+      e.obj->slots["body"] = Value::string((sel == "notFound:" ? "Not Found " : "Internal Server Error ") + display_string(a[0]) + "\r\n");
+      e.obj->slots["type"] = Value::string("text/plain;charset=utf-8");
+      resp.obj->slots["entity"] = e;
+    }
+    return resp;
+  }
   if (c == "Metacello" && sel == "new") return make_object("Metacello", "a Metacello");
   if (c == "EpMonitor") {
     if (sel == "current") return make_object("EpMonitor");
@@ -817,7 +837,34 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
   if (c == "ZnManagingMultiThreadedServer") {
     int port = o.slots.count("port") ? port_arg(o.slots["port"]) : 8080;
     if (sel == "start") {
-      o.print = host_.http_start(port, o.slots.count("log") > 0);
+      AppResponder responder;
+      if (o.slots.count("respond")) {
+        Value block = o.slots["respond"];
+        responder = [this, block](const std::string& method, const std::string& path) -> std::optional<AppResponse> {
+          Value request = make_object("ZnRequest", fmt::format("a ZnRequest({} {})", method, path));
+          request.obj->slots["method"] = Value::symbol(method);
+          request.obj->slots["uri"] = Value::string(path);
+          try {
+            Value v = call_block(block, block.block->params.empty() ? std::vector<Value>{} : std::vector<Value>{request});
+            if (v.kind != Value::Kind::Object || v.obj->cls != "ZnResponse") return std::nullopt;
+            AppResponse out;
+            out.status = static_cast<int>(int_arg(v.obj->slots["status"], "status"));
+            const Value& entity = v.obj->slots["entity"];
+            if (entity.kind == Value::Kind::Object) {
+              out.content_type = display_string(entity.obj->slots["type"]);
+              out.body = display_string(entity.obj->slots["body"]);
+            }
+            return out;
+          } catch (const std::exception&) {
+            return AppResponse{500, "text/plain;charset=utf-8", "Internal Server Error\r\n"};
+          }
+        };
+      }
+      o.print = host_.http_start(port, o.slots.count("log") > 0, responder);
+      return r;
+    }
+    if (sel == "onRequestRespond:" || sel == "delegate:") {
+      if (sel == "onRequestRespond:" && a[0].kind == Value::Kind::Block) o.slots["respond"] = a[0];
       return r;
     }
     if (sel == "stop") {
@@ -876,6 +923,10 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
       if (sel == "at:ifPresent:ifAbsent:") return call_block(a[2], {});
       throw SmalltalkError("KeyNotFound", "key '" + a[0].text + "' not found in UnixEnvironment");
     }
+  }
+  if (c == "ZnRequest") {
+    if (sel == "uri" || sel == "url") return o.slots["uri"];
+    if (sel == "method") return o.slots["method"];
   }
   if (c == "FileReference" && sel == "fileIn") {
     host_.file_in(o.print.substr(7));  // "File @ path"

@@ -18,7 +18,12 @@ class FakeHost : public Host {
   void transcript_install(const std::string& p) override { installed = p; }
   std::string telnet_start(int port) override { telnet.push_back(port); return "a NeoConsoleTelnetServer(running " + std::to_string(port) + ")"; }
   std::string metrics_start(int port) override { metrics.push_back(port); return "metrics"; }
-  std::string http_start(int port, bool) override { http.push_back(port); return "http"; }
+  std::string http_start(int port, bool, AppResponder r) override {
+    http.push_back(port);
+    responder = std::move(r);
+    return "http";
+  }
+  AppResponder responder;
   void http_stop(int) override {}
   void metacello_load(const MetacelloLoad& l) override {
     loads.push_back(l);
@@ -138,6 +143,16 @@ TEST_F(InterpreterTest, MetacelloGroupsEpiceaAndSnapshot) {
   EXPECT_EQ(host.loads[0].groups, (std::vector<std::string>{"default", "tests"}));
   EXPECT_FALSE(host.epicea);
   EXPECT_TRUE(host.saved);
+}
+
+TEST_F(InterpreterTest, OnRequestRespondAnswersThePage) {
+  interp.run_script("(ZnServer on: 8081) onRequestRespond: [ :request | ZnResponse ok: (ZnEntity html: '<h1>hi</h1>') ]; start.", "app.st");
+  ASSERT_TRUE(host.responder);
+  auto answer = host.responder("GET", "/");
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->content_type, "text/html;charset=utf-8");
+  EXPECT_EQ(answer->body, "<h1>hi</h1>");
 }
 
 TEST_F(InterpreterTest, NeoConsoleAbsentIsNil) {

@@ -117,13 +117,16 @@ std::string Vm::metrics_start(int port) {
   return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
 }
 
-std::string Vm::http_start(int port, bool log) {
+std::string Vm::http_start(int port, bool log, AppResponder responder) {
   {
+    // Registered before the socket listens: a request that arrives at once must find it running.
     std::lock_guard<std::mutex> lock(servers_mu_);
     if (http_ports_.count(port)) return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
+    http_ports_.insert(port);
+    if (log) http_logging_.insert(port);
   }
   try {
-    start_http_server(port, faults_, [this, port](const HttpRequest& req) -> HttpAnswer {
+    start_http_server(port, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
       bool logging;
       {
         std::lock_guard<std::mutex> lock(servers_mu_);
@@ -131,6 +134,14 @@ std::string Vm::http_start(int port, bool log) {
         logging = http_logging_.count(port) > 0;
       }
       if (logging) transcript_show(fmt::format("{} 001 Request {} {}\n", clock_text::zinc_log_stamp(), req.method, req.path));
+      if (responder) {
+        std::optional<AppResponse> answer;
+        {
+          std::lock_guard<std::mutex> lock(image_mu_);  // the block runs in the image
+          answer = responder(req.method, req.path);
+        }
+        if (answer) return {answer->status, answer->content_type.empty() ? "text/plain;charset=utf-8" : answer->content_type, answer->body};
+      }
       std::string body = fmt::format(
           "<!DOCTYPE html>\n<html><head><title>Zinc HTTP Components</title></head><body>\n"
           "<h1>It works!</h1>\n<p>Zinc HTTP Components on {} (pharo-sim), port {}, path {}</p>\n</body></html>\n",
@@ -138,12 +149,10 @@ std::string Vm::http_start(int port, bool log) {
       return {200, "text/html;charset=utf-8", body};
     });
   } catch (const SocketError& e) {
-    throw SmalltalkError("SocketError", e.what());
-  }
-  {
     std::lock_guard<std::mutex> lock(servers_mu_);
-    http_ports_.insert(port);
-    if (log) http_logging_.insert(port);
+    http_ports_.erase(port);
+    http_logging_.erase(port);
+    throw SmalltalkError("SocketError", e.what());
   }
   if (log) {
     transcript_show(fmt::format("{} 001 Server Socket Bound 127.0.0.1:{}\n", clock_text::zinc_log_stamp(), port));

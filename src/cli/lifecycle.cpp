@@ -1,40 +1,296 @@
+// start, stop, restart, reload, run, supervise, pid: parse, call src/supervise/, print.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
 #include "cli/commands.hpp"
+#include "process/spawn.hpp"
+#include "render/run_script.hpp"
+#include "runtime/runtime.hpp"
+#include "service/service_config.hpp"
+#include "supervise/clock.hpp"
+#include "supervise/control_client.hpp"
+#include "supervise/notifier.hpp"
+#include "supervise/service_control.hpp"
+#include "supervise/supervisor.hpp"
+#include "supervise/vm_command.hpp"
+#include "util/failure.hpp"
 
 namespace pharoctl::cli {
 
-Runner define_start(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("start");
+namespace {
+
+struct Targets {
+  std::vector<std::string> items;
+  bool all = false;
+};
+
+void add_targets(CLI::App& cmd, Targets& t, bool allow_all) {
+  cmd.add_option("target", t.items, "NAME or NAME@I (instance I, 0-based)");
+  if (allow_all) cmd.add_flag("--all", t.all, "Every service of the home");
 }
 
-Runner define_stop(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("stop");
+std::vector<ServiceTarget> resolve_targets(const Globals& g, const Targets& t, bool allow_instance) {
+  std::vector<ServiceTarget> out;
+  if (t.all) {
+    if (!t.items.empty()) throw usage_error("give service names or --all, not both");
+    for (const auto& n : g.resolve_home().service_names()) out.push_back({n, -1});
+    return out;
+  }
+  if (t.items.empty()) throw usage_error("which service? give NAME (or NAME@I), or --all");
+  for (const auto& item : t.items) {
+    ServiceTarget st = parse_service_target(item);
+    if (std::string why = check_service_name(st.name); !why.empty())
+      throw usage_error(fmt::format("{}: {}", item, why));
+    if (st.instance >= 0 && !allow_instance)
+      throw usage_error(fmt::format("{}: this command applies to a whole service (give {} without @I)", item, st.name));
+    out.push_back(st);
+  }
+  return out;
 }
 
-Runner define_restart(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("restart");
+ServiceConfig load_config(const Home& home, const std::string& name) {
+  ServicePaths p = home.service(name);
+  if (!std::filesystem::exists(p.service_toml()))
+    throw usage_error(fmt::format("{}: no such service ({} missing; `pharoctl new {}` creates it)", name,
+                                  p.service_toml().string(), name));
+  return load_service_config(p.service_toml());
 }
 
-Runner define_reload(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("reload");
+void check_instance(const ServiceConfig& cfg, const ServiceTarget& t) {
+  if (t.instance >= cfg.instances)
+    throw usage_error(fmt::format("{}@{}: {} has {} instance{} (0..{})", t.name, t.instance, t.name, cfg.instances,
+                                  cfg.instances == 1 ? "" : "s", cfg.instances - 1));
 }
 
-Runner define_run(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("run");
+std::string self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw operation_failed("cannot find the pharoctl executable (/proc/self/exe)");
+  return p.string();
 }
 
-Runner define_supervise(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("supervise");
+// systemctl ACTION UNIT; its exit code, its output passed through.
+int systemctl(const std::string& action, const std::string& name) {
+  SpawnSpec spec;
+  spec.argv = {"/bin/systemctl", action, systemd_unit_name(name)};
+  spec.env = environment_with({}, {});
+  spec.capture_output = false;
+  spec.output_file = "/dev/stderr";
+  spec.new_process_group = false;
+  SpawnedChild c = spawn_child(spec);
+  int st = 0;
+  while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : kExitFailed;
 }
 
-Runner define_pid(CLI::App& cmd, const Globals&) {
-  cmd.allow_extras();
-  return not_implemented("pid");
+Millis rollout_timeout(const ServiceConfig& cfg) {
+  return (cfg.health.grace + cfg.stop_timeout + Millis(10'000)) * cfg.instances + Millis(30'000);
+}
+
+void print_results(const Globals& g, const std::string& name, const ControlReply& r) {
+  for (const auto& x : r.results) {
+    if (g.quiet && x.ok) continue;
+    fmt::print("{}@{}: {} (pid {}, {:.2f}s)\n", name, x.instance, x.ok ? "healthy" : x.detail, x.pid, x.seconds);
+  }
+}
+
+int do_start(const Globals& g, const ServiceTarget& t) {
+  Home home = g.resolve_home();
+  ServiceConfig cfg = load_config(home, t.name);
+  check_instance(cfg, t);
+  ServicePaths p = home.service(t.name);
+  if (t.instance >= 0 && supervisor_running(p)) {
+    ServiceStatus s = ControlClient(p).status();
+    const InstanceStatus& i = s.instances.at(static_cast<size_t>(t.instance));
+    if (i.state != "stopped" && i.state != "failed") {
+      if (!g.quiet) fmt::print("{}@{} is already running ({})\n", t.name, t.instance, i.state);
+      return kExitOk;
+    }
+    ControlReply r = ControlClient(p).restart(t.instance, rollout_timeout(cfg));
+    print_results(g, t.name, r);
+    if (!r.ok) throw operation_failed(fmt::format("{}: {}", t.name, r.error));
+    return kExitOk;
+  }
+  if (systemd_manages(t.name)) return systemctl("start", t.name) == 0 ? kExitOk : kExitFailed;
+  StartOutcome o = start_service(home, t.name, self_exe());
+  if (o.kind == StartOutcome::Failed) {
+    std::string msg = o.message;
+    if (!o.log_tail.empty()) msg += "\n--- log tail ---\n" + o.log_tail;
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    throw operation_failed(msg);
+  }
+  if (!g.quiet) fmt::print("{}\n", o.message);
+  return kExitOk;
+}
+
+int do_stop(const Globals& g, const ServiceTarget& t) {
+  Home home = g.resolve_home();
+  ServiceConfig cfg = load_config(home, t.name);
+  check_instance(cfg, t);
+  ServicePaths p = home.service(t.name);
+  if (t.instance >= 0) {
+    if (!supervisor_running(p)) {
+      if (!g.quiet) fmt::print("{} is not running\n", t.name);
+      return kExitOk;
+    }
+    nlohmann::json r = ControlClient(p).request({{"cmd", "stop"}, {"instance", t.instance}},
+                                                cfg.stop_timeout + Millis(30'000));
+    if (!r.value("ok", false)) throw operation_failed(fmt::format("{}: {}", t.name, r.value("error", "stop failed")));
+    if (!g.quiet) fmt::print("{}@{} stopped (the supervisor keeps it stopped until `pharoctl start {}@{}`)\n", t.name,
+                             t.instance, t.name, t.instance);
+    return kExitOk;
+  }
+  if (systemd_manages(t.name)) return systemctl("stop", t.name) == 0 ? kExitOk : kExitFailed;
+  StopOutcome o = stop_service(home, t.name);
+  for (const auto& n : o.notes) fmt::print(stderr, "pharoctl: {}\n", n);
+  if (!g.quiet) fmt::print("{}\n", o.message);
+  return kExitOk;
+}
+
+int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
+  Home home = g.resolve_home();
+  ServiceConfig cfg = load_config(home, t.name);
+  check_instance(cfg, t);
+  ServicePaths p = home.service(t.name);
+  if (!supervisor_running(p)) {
+    if (rolling) throw Failure(kExitNotRunning, fmt::format("{} is not running (`pharoctl start {}`)", t.name, t.name));
+    return do_start(g, {t.name, -1});
+  }
+  if (!rolling && t.instance < 0 && systemd_manages(t.name))
+    return systemctl("restart", t.name) == 0 ? kExitOk : kExitFailed;
+  ControlClient client(p);
+  ControlReply r = rolling ? client.reload(rollout_timeout(cfg), t.instance) : client.restart(t.instance, rollout_timeout(cfg));
+  print_results(g, t.name, r);
+  if (!r.ok) throw operation_failed(fmt::format("{}: {}", t.name, r.error));
+  if (!g.quiet) fmt::print("{} {}\n", t.name, rolling ? "reloaded" : "restarted");
+  return kExitOk;
+}
+
+template <typename F>
+Runner each_target(const Globals& g, Targets& targets, bool allow_instance, F f) {
+  return [&g, &targets, allow_instance, f]() {
+    int rc = kExitOk;
+    auto list = resolve_targets(g, targets, allow_instance);
+    if (list.size() == 1) return f(list.front());
+    for (const auto& t : list) {
+      try {
+        rc = std::max(rc, f(t));
+      } catch (const Failure& e) {
+        fmt::print(stderr, "pharoctl: {}\n", e.what());
+        rc = std::max(rc, e.exit_code());
+      }
+    }
+    return rc;
+  };
+}
+
+}  // namespace
+
+Runner define_start(CLI::App& cmd, const Globals& g) {
+  auto t = std::make_shared<Targets>();
+  add_targets(cmd, *t, true);
+  return [&g, t]() { return each_target(g, *t, true, [&g](const ServiceTarget& x) { return do_start(g, x); })(); };
+}
+
+Runner define_stop(CLI::App& cmd, const Globals& g) {
+  auto t = std::make_shared<Targets>();
+  add_targets(cmd, *t, true);
+  return [&g, t]() { return each_target(g, *t, true, [&g](const ServiceTarget& x) { return do_stop(g, x); })(); };
+}
+
+Runner define_restart(CLI::App& cmd, const Globals& g) {
+  auto t = std::make_shared<Targets>();
+  add_targets(cmd, *t, true);
+  return [&g, t]() {
+    return each_target(g, *t, true, [&g](const ServiceTarget& x) { return do_restart(g, x, false); })();
+  };
+}
+
+Runner define_reload(CLI::App& cmd, const Globals& g) {
+  auto t = std::make_shared<Targets>();
+  add_targets(cmd, *t, false);
+  return [&g, t]() {
+    return each_target(g, *t, false, [&g](const ServiceTarget& x) { return do_restart(g, x, true); })();
+  };
+}
+
+Runner define_run(CLI::App& cmd, const Globals& g) {
+  auto target = std::make_shared<std::string>();
+  cmd.add_option("target", *target, "NAME or NAME@I")->required();
+  return [&g, target]() -> int {
+    ServiceTarget t = parse_service_target(*target);
+    if (std::string why = check_service_name(t.name); !why.empty()) throw usage_error(fmt::format("{}: {}", *target, why));
+    Home home = g.resolve_home();
+    ServiceConfig cfg = load_config(home, t.name);
+    check_instance(cfg, t);
+    ServicePaths p = home.service(t.name);
+    if (supervisor_running(p))
+      throw operation_failed(fmt::format("{} runs under its supervisor; `pharoctl stop {}` first (its ports are taken)",
+                                         t.name, t.name));
+    Runtime rt = load_runtime(home, cfg.runtime);
+    write_run_scripts(cfg, p);
+    VmCommand c = vm_command(cfg, p, rt, std::max(t.instance, 0));
+    if (!g.quiet) fmt::print(stderr, "pharoctl: exec {} (in {})\n", fmt::join(c.argv, " "), c.cwd.string());
+    std::vector<std::string> env = environment_with(c.env_extra, vm_environment_drop_list());
+    std::vector<char*> argv, envp;
+    for (auto& a : c.argv) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    if (::chdir(c.cwd.c_str()) != 0)
+      throw operation_failed(fmt::format("{}: {}", c.cwd.string(), std::strerror(errno)));
+    std::fflush(stdout);
+    ::execve(argv[0], argv.data(), envp.data());
+    throw operation_failed(fmt::format("cannot execute {}: {}", c.argv[0], std::strerror(errno)));
+  };
+}
+
+Runner define_supervise(CLI::App& cmd, const Globals& g) {
+  auto name = std::make_shared<std::string>();
+  cmd.add_option("name", *name, "The service")->required();
+  return [&g, name]() -> int {
+    if (std::string why = check_service_name(*name); !why.empty()) throw usage_error(fmt::format("{}: {}", *name, why));
+    std::chrono::milliseconds offset{0};
+    // Test hook (docs/supervisor.md): start the supervisor's wall clock at a given local time.
+    if (const char* at = std::getenv("PHAROCTL_TEST_WALL_CLOCK"); at && *at) {
+      auto o = wall_offset_for(at, std::chrono::system_clock::now());
+      if (!o) throw usage_error(fmt::format("PHAROCTL_TEST_WALL_CLOCK: \"{}\" is not YYYY-MM-DDTHH:MM:SS[.mmm]", at));
+      offset = *o;
+    }
+    SystemClock clock(offset);
+    SystemdNotifier notifier;
+    return run_supervisor({g.resolve_home(), *name, clock, notifier});
+  };
+}
+
+Runner define_pid(CLI::App& cmd, const Globals& g) {
+  auto target = std::make_shared<std::string>();
+  cmd.add_option("target", *target, "NAME or NAME@I")->required();
+  return [&g, target]() -> int {
+    ServiceTarget t = parse_service_target(*target);
+    if (std::string why = check_service_name(t.name); !why.empty()) throw usage_error(fmt::format("{}: {}", *target, why));
+    Home home = g.resolve_home();
+    ServiceConfig cfg = load_config(home, t.name);
+    check_instance(cfg, t);
+    ServiceStatus s = collect_status(home, t.name);
+    int printed = 0;
+    for (const auto& i : s.instances) {
+      if (t.instance >= 0 && i.index != t.instance) continue;
+      if (i.pid <= 0) continue;
+      fmt::print("{}\n", i.pid);
+      ++printed;
+    }
+    if (printed == 0)
+      throw Failure(kExitNotRunning, fmt::format("{} is not running", *target));
+    return kExitOk;
+  };
 }
 
 }  // namespace pharoctl::cli

@@ -1,5 +1,7 @@
 #include "neoconsole/console_client.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,6 +45,15 @@ std::string printable(std::string s) {
   return out;
 }
 
+// NeoConsole writes an answer and its prompt in separate small segments; with Nagle on the
+// server's side the prompt waits for our ACK, which delayed ACK holds back ~40 ms. Asking for
+// quick ACKs (re-armed before every read, the kernel drops it again) keeps a round trip at the
+// speed of loopback. A no-op on the ssh socketpair.
+void quick_ack(int fd) {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
 }  // namespace
 
 ConsoleClient::ConsoleClient(std::unique_ptr<Dialer> dialer, std::chrono::milliseconds connect_timeout, int cancel_fd)
@@ -65,6 +76,7 @@ void ConsoleClient::connect() {
     size_t nl = got.find('\n');
     if (nl != std::string::npos && got.size() > nl + 1 && ends_with(got, "> ")) break;
     if (got.size() > 4096) break;
+    quick_ack(stream_.fd());
     pollfd p[2] = {{stream_.fd(), POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
     int r = ::poll(p, cancel_fd_ >= 0 ? 2 : 1, poll_ms(deadline));
     if (r < 0 && errno == EINTR) continue;
@@ -83,13 +95,22 @@ void ConsoleClient::connect() {
     }
     ssize_t n = ::read(stream_.fd(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+    bool greeted = got.rfind("NeoConsole ", 0) == 0 || got.rfind("Neo Console ", 0) == 0;
+    bool could_be_greeting = std::string("NeoConsole ").rfind(got.substr(0, 11), 0) == 0 ||
+                             std::string("Neo Console ").rfind(got.substr(0, 12), 0) == 0;
+    if (!greeted && !could_be_greeting) {
+      // No need to wait for more: these bytes are not NeoConsole's.
+      stream_.close();
+      throw operation_failed(fmt::format("{} answered '{}', not a NeoConsole greeting: is it the telnet port?", where_,
+                                         printable(got)));
+    }
     if (n <= 0) {
       std::string msg = fmt::format("{} closed the connection {}{}", where_,
                                     got.empty() ? "before any greeting" : "after '" + printable(got) + "'", closed_message());
       stream_.close();
       throw operation_failed(msg);
     }
-    got.append(buf, static_cast<size_t>(n));
   }
   size_t nl = got.find('\n');
   std::string greeting = got.substr(0, nl == std::string::npos ? got.size() : nl);
@@ -154,6 +175,7 @@ ConsoleClient::ReadResult ConsoleClient::read_until_prompt(std::string& out, std
       out = buf.substr(0, buf.size() - prompt_.size());
       return ReadResult::Prompt;
     }
+    quick_ack(stream_.fd());
     pollfd p[2] = {{stream_.fd(), POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
     int r = ::poll(p, cancel_fd_ >= 0 ? 2 : 1, poll_ms(deadline));
     if (r < 0 && errno == EINTR) continue;

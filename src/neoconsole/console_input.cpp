@@ -134,7 +134,10 @@ std::string as_evaluation(std::string_view text) {
 }
 
 bool is_failure_answer(std::string_view answer) {
-  static const std::regex kFailure("^[A-Za-z][A-Za-z0-9]* failed with ");
+  // "eval failed with ...", or as NeoConsole prints its command object:
+  // "a NeoConsoleEvalCommand(3/0) failed with ZeroDivide". A result that merely contains the
+  // words is a printString: quoted ('...', #'...') or not a command's report.
+  static const std::regex kFailure("^(an? [A-Za-z][A-Za-z0-9]*\\(.*\\)|[A-Za-z][A-Za-z0-9]*) failed with ");
   std::string line(first_line(answer));
   return std::regex_search(line, kFailure);
 }

@@ -60,4 +60,12 @@ TerminateResult terminate_proven(const VmIdentity& id, std::chrono::milliseconds
   return r;
 }
 
+bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout) {
+  if (pid <= 0) return true;
+  int fd = pidfd_open(pid);
+  if (fd < 0) return errno == ESRCH;
+  UniqueFd pidfd(fd);
+  return wait_exit(pidfd.get(), timeout);
+}
+
 }  // namespace pharoctl

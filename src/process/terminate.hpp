@@ -17,4 +17,8 @@ struct TerminateResult {
 
 TerminateResult terminate_proven(const VmIdentity& id, std::chrono::milliseconds timeout);
 
+// Waits (without signalling) until the process behind `pid` has exited, or `timeout` passed.
+// True when it is gone. Through a pidfd: a recycled pid cannot be mistaken for it.
+bool wait_until_gone(pid_t pid, std::chrono::milliseconds timeout);
+
 }  // namespace pharoctl

@@ -18,6 +18,7 @@
 #include "runtime/runtime_layout.hpp"
 #include "runtime/vm_probe.hpp"
 #include "service/home.hpp"
+#include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 #include "util/run_command.hpp"
@@ -128,7 +129,7 @@ std::optional<InstallResult> already_installed(const Home& home, const std::stri
 
 std::string name_for(const InstallOptions& options, const std::string& version) {
   std::string name = !options.name.empty() ? options.name : "pharo-" + version;
-  if (std::string why = check_runtime_name(name); !why.empty()) throw usage_error(why);
+  if (std::string why = check_runtime_name(name); !why.empty()) throw usage_error("--name: " + why);
   return name;
 }
 
@@ -258,14 +259,6 @@ void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) 
 }
 
 }  // namespace
-
-std::string check_runtime_name(const std::string& name) {
-  static const std::regex ok(R"(^[a-z0-9][a-z0-9._-]{0,62}$)");
-  if (std::regex_match(name, ok)) return "";
-  return fmt::format("runtime name '{}' is not valid: use lowercase letters, digits, '.', '_' and '-' "
-                     "(starting with a letter or digit, at most 63 characters), e.g. pharo-130",
-                     name);
-}
 
 InstallResult install_from_directory(const Home& home, const fs::path& dir, const InstallOptions& options) {
   std::error_code ec;

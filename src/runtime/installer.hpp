@@ -50,7 +50,4 @@ InstallResult install_sim(const Home& home, const std::filesystem::path& pharo_s
 // pharo-sim beside the running pharoctl (/proc/self/exe), else on PATH; empty when neither.
 std::filesystem::path find_pharo_sim();
 
-// Runtime names: [a-z0-9][a-z0-9._-]{0,62}. "" when fine, else what is wrong.
-std::string check_runtime_name(const std::string& name);
-
 }  // namespace pharoctl

@@ -39,7 +39,7 @@ std::optional<std::chrono::milliseconds> wall_offset_for(const std::string& text
   std::time_t target = ::mktime(&tm);
   if (target == static_cast<std::time_t>(-1)) return std::nullopt;
   auto wanted = std::chrono::system_clock::from_time_t(target) + std::chrono::milliseconds(ms);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(wanted - now);
+  return std::chrono::ceil<std::chrono::milliseconds>(wanted - now);
 }
 
 std::string format_local_timestamp(WallTime t) {

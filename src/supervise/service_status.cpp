@@ -59,6 +59,7 @@ nlohmann::json to_json(const ServiceStatus& s) {
           {"supervisor_pid", s.supervisor_pid > 0 ? nlohmann::json(s.supervisor_pid) : nlohmann::json(nullptr)},
           {"ready", s.ready},
           {"started_at", s.started_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.started_at)},
+          {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)},
           {"instances", inst}};
 }
 
@@ -80,6 +81,7 @@ ServiceStatus service_status_from_json(const nlohmann::json& j) {
   s.supervisor_pid = get_or<pid_t>(j, "supervisor_pid", 0);
   s.ready = get_or<bool>(j, "ready", false);
   s.started_at = get_or<std::string>(j, "started_at", "");
+  s.reason = get_or<std::string>(j, "reason", "");
   if (auto it = j.find("instances"); it != j.end() && it->is_array()) {
     for (const auto& ij : *it) {
       InstanceStatus i;

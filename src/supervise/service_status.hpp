@@ -53,6 +53,7 @@ struct ServiceStatus {
   std::string state = "stopped";
   pid_t supervisor_pid = 0;
   bool ready = false;  // READY=1 was sent: every instance has been healthy once
+  std::string reason;  // why "invalid" or "unresponsive"
   std::string started_at;
   std::vector<InstanceStatus> instances;
 };

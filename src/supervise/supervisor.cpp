@@ -180,6 +180,7 @@ class Supervisor {
   int next_client_ = 1;
   std::optional<Rollout> rollout_;
   std::vector<int> stop_clients_;
+  std::map<int, std::vector<int>> instance_stop_waiters_;  // instance -> clients waiting for its stop
   bool shutting_down_ = false;
   bool ready_ = false;
   std::string last_status_text_;
@@ -479,6 +480,8 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   if (after == After::Stay) {
     inst.state = "stopped";
     inst.reason = "stopped on request";
+    for (int id : instance_stop_waiters_[inst.index]) reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
+    instance_stop_waiters_.erase(inst.index);
     return;
   }
   after_end(inst, e.describe(), !e.signaled && e.code == 0, forced);
@@ -709,6 +712,17 @@ void Supervisor::handle_request(int id, const std::string& line) {
   }
   if (cmd == "status") {
     reply(id, {{"ok", true}, {"status", to_json(status())}});
+  } else if (cmd == "stop" && instance >= 0) {
+    Instance& inst = instances_[static_cast<size_t>(instance)];
+    if (inst.vm) {
+      instance_stop_waiters_[instance].push_back(id);
+      stop_vm(inst, After::Stay);
+    } else {
+      inst.restart_at.reset();
+      inst.state = "stopped";
+      inst.reason = "stopped on request";
+      reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
+    }
   } else if (cmd == "stop") {
     stop_clients_.push_back(id);
     begin_shutdown("a stop request");

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 
-from harness import PHARO_SIM, free_port, wait_until
+from harness import PHARO_SIM, free_port, port_open, wait_until
 
 PROMPT = b"pharo> "
 
@@ -65,9 +65,11 @@ class Vm:
         self.telnet = free_port()
         self.metrics = free_port()
         self.http = free_port()
+        self.expect_open = []  # ports that the script opens after the metrics server
         if callable(script):  # a script that needs this VM's ports
             script = script(self)
         if script is None:
+            self.expect_open = [self.http]
             script = GUARD + f"""(NeoConsoleTranscript onFileNamed: 'server-{{1}}.log') install.
 Transcript
   cr;
@@ -93,6 +95,8 @@ Transcript
     def wait_healthy(self, timeout=10.0):
         wait_until(lambda: healthy(self.metrics) or self.proc.poll() is not None, timeout=timeout, what="healthy metrics")
         assert self.proc.poll() is None, f"VM exited with {self.proc.returncode}: {self.proc.stderr.read()!r}"
+        for port in self.expect_open:
+            wait_until(lambda: port_open(port) or self.proc.poll() is not None, timeout=timeout, what=f"port {port}")
         return self
 
     def stop(self):

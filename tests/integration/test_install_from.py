@@ -145,4 +145,4 @@ def test_symlink_out_of_the_runtime_is_refused(home, tmp_path):
 def test_bad_runtime_name(home, tmp_path):
     src = make_runtime_dir(tmp_path / "get")
     proc = pharoctl(home, "install", "--from", src, "--name", "../evil")
-    assert proc.returncode == 2 and "not valid" in proc.stderr
+    assert proc.returncode == 2 and "not a valid runtime name" in proc.stderr

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from harness import PHARO_SIM, wait_until
+from harness import PHARO_SIM, port_open, wait_until
 from sim_support import GUARD, Session, Vm, http, make_runtime
 
 
@@ -217,11 +217,13 @@ def test_classic_startup_script_runs_unchanged(rt, tmp_path):
     vm = Vm(rt, str(work), script=lambda v: CLASSIC.format(telnet=v.telnet, metrics=v.metrics, http=v.http))
     try:
         vm.wait_healthy()
+        wait_until(lambda: port_open(vm.http), timeout=5, what="the application's ZnServer")
         status, _, body = http(vm.http, "/")
         assert status == 200 and body
         logs = [f for f in os.listdir(work) if f.startswith("server-") and f.endswith(".log")]
         assert len(logs) == 1 and len(logs[0]) == len("server-2026-11-23.log")
-        text = (work / logs[0]).read_text()
+        text = wait_until(lambda: (lambda t: "Started ZnManagingMultiThreadedServer" in t and t)((work / logs[0]).read_text()),
+                          timeout=5, what="the transcript lines")
         assert f"\nStarting a NeoConsoleTelnetServer(running {vm.telnet})\n" in text
         assert f"Starting a ZnManagingMultiThreadedServer(running {vm.metrics})\n" in text
         s = Session(vm.telnet)
@@ -235,6 +237,7 @@ def test_classic_startup_script_runs_unchanged(rt, tmp_path):
 def test_environment_port_and_transcript_stdout(rt, tmp_path):
     vm = Vm(rt, str(tmp_path)).wait_healthy()
     try:
+        wait_until(lambda: port_open(vm.http), timeout=5, what="the application's ZnServer")
         assert http(vm.http, "/anything")[0] == 200  # PHAROCTL_HTTP_PORT read by OSEnvironment
     finally:
         vm.stop()
@@ -281,3 +284,46 @@ def test_port_in_use_kills_the_image(rt, tmp_path):
         second.stop()
     finally:
         first.stop()
+
+
+def test_application_metric(rt, tmp_path):
+    def script(v):
+        return GUARD + f"""NeoConsoleTelnetServer startOn: {v.telnet}.
+orders := 41.
+NeoConsoleMetric addNamed: 'app.orders' description: 'Orders so far' reader: [ orders + 1 ].
+NeoConsoleMetricDelegate startOn: {v.metrics}.
+"""
+    vm = Vm(rt, str(tmp_path), script=script).wait_healthy()
+    try:
+        assert http(vm.metrics, "/metrics/app.orders")[2] == b"42\n"
+        assert b"/metrics/app.orders - Orders so far\n" in http(vm.metrics, "/metrics")[2]
+        s = Session(vm.telnet)
+        s.greeting()
+        assert s.ask("get app.orders\n") == b"42\n"
+        s.close()
+    finally:
+        vm.stop()
+
+
+def test_default_app_st_answers_its_page(rt, tmp_path):
+    # The form pharoctl's `new` writes into app.st, filed in by the run script.
+    (tmp_path / "app.st").write_text(
+        "(ZnServer defaultOn: (OSEnvironment current at: 'PHAROCTL_HTTP_PORT' ifAbsent: [ '8080' ]) asInteger)\n"
+        "  logToTranscript;\n"
+        "  onRequestRespond: [ :request |\n"
+        "    ZnResponse ok: (ZnEntity html: '<h1>Hello from shop</h1>') ];\n"
+        "  start.\n")
+
+    def script(v):
+        return GUARD + f"""NeoConsoleTelnetServer startOn: {v.telnet}.
+NeoConsoleMetricDelegate startOn: {v.metrics}.
+'app.st' asFileReference fileIn.
+"""
+    vm = Vm(rt, str(tmp_path), script=script)
+    vm.expect_open = [vm.http]
+    vm.wait_healthy()
+    try:
+        status, headers, body = http(vm.http, "/any/path")
+        assert (status, headers["content-type"], body) == (200, "text/html;charset=utf-8", b"<h1>Hello from shop</h1>")
+    finally:
+        vm.stop()

@@ -1,0 +1,72 @@
+#include "process/file_lock.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace pharoctl {
+namespace {
+
+std::filesystem::path scratch(const char* name) {
+  auto p = std::filesystem::temp_directory_path() / fmt::format("pharoctl-lock-{}-{}", ::getpid(), name);
+  std::filesystem::remove(p);
+  return p;
+}
+
+TEST(FileLock, ExclusiveWhileHeldFreeAfter) {
+  auto path = scratch("a");
+  EXPECT_FALSE(FileLock::is_held(path));
+  {
+    auto lock = FileLock::try_acquire(path);
+    ASSERT_TRUE(lock);
+    EXPECT_TRUE(FileLock::is_held(path));
+    // A second open file description cannot take it.
+    EXPECT_FALSE(FileLock::try_acquire(path, std::chrono::milliseconds(30)));
+    lock->record_pid(1234);
+    EXPECT_EQ(recorded_lock_pid(path), 1234);
+  }
+  EXPECT_FALSE(FileLock::is_held(path));
+  EXPECT_TRUE(FileLock::try_acquire(path));
+  std::filesystem::remove(path);
+}
+
+TEST(FileLock, GoesWithTheHolderProcess) {
+  auto path = scratch("b");
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    auto lock = FileLock::try_acquire(path);
+    char c = lock ? '1' : '0';
+    (void)!::write(ready[1], &c, 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  ASSERT_EQ(c, '1');
+  EXPECT_TRUE(FileLock::is_held(path));
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  EXPECT_FALSE(FileLock::is_held(path));
+  ::close(ready[0]);
+  ::close(ready[1]);
+  std::filesystem::remove(path);
+}
+
+TEST(FileLock, ProbeDoesNotMakeAnAcquirerFail) {
+  auto path = scratch("c");
+  // is_held() takes a shared lock for an instant; an acquirer with patience still wins.
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_FALSE(FileLock::is_held(path));
+    auto lock = FileLock::try_acquire(path, std::chrono::milliseconds(200));
+    EXPECT_TRUE(lock);
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace pharoctl

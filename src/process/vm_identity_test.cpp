@@ -1,0 +1,152 @@
+#include "process/vm_identity.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "process/proc_info.hpp"
+#include "process/spawn.hpp"
+#include "process/terminate.hpp"
+
+namespace pharoctl {
+namespace {
+
+// A real child: `sleep 30` with an "image" argument we can look for in its command line.
+struct Sleeper {
+  SpawnedChild child;
+  Sleeper() {
+    SpawnSpec s;
+    s.argv = {"/bin/sleep", "30"};
+    s.env = environment_with({}, {});
+    s.capture_output = false;
+    child = spawn_child(s);
+  }
+  ~Sleeper() {
+    ::kill(child.pid, SIGKILL);
+    ::waitpid(child.pid, nullptr, 0);
+  }
+};
+
+class PidFileTest : public ::testing::Test {
+ protected:
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("pharoctl-pid-" + std::to_string(::getpid()) + "-" +
+                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  void SetUp() override { std::filesystem::create_directories(dir); }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+};
+
+TEST_F(PidFileTest, ProvesTheRecordedProcess) {
+  Sleeper s;
+  VmIdentity id{s.child.pid, s.child.start_ticks, "30", "", ""};
+  EXPECT_TRUE(verify_identity(id).proven) << verify_identity(id).reason;
+  PidFile pf(dir / "shop.pid");
+  pf.write(id);
+  PidFileState st = pf.inspect();
+  EXPECT_TRUE(st.exists);
+  EXPECT_EQ(st.pid, s.child.pid);
+  EXPECT_TRUE(st.verdict.proven) << st.verdict.reason;
+}
+
+TEST_F(PidFileTest, OtherStartTimeIsARecycledPid) {
+  Sleeper s;
+  VmIdentity id{s.child.pid, s.child.start_ticks + 1, "30", "", ""};
+  IdentityVerdict v = verify_identity(id);
+  EXPECT_FALSE(v.proven);
+  EXPECT_NE(v.reason.find("recycled"), std::string::npos) << v.reason;
+}
+
+TEST_F(PidFileTest, ImageArgumentMustBeOnTheCommandLine) {
+  Sleeper s;
+  VmIdentity id{s.child.pid, s.child.start_ticks, "/srv/shop/Pharo.image", "", ""};
+  EXPECT_FALSE(verify_identity(id).proven);
+}
+
+TEST_F(PidFileTest, ExecutableMustMatchOnceRecorded) {
+  Sleeper s;
+  VmIdentity id{s.child.pid, s.child.start_ticks, "30", "", "/usr/bin/not-sleep"};
+  EXPECT_FALSE(verify_identity(id).proven);
+  id.exe = read_proc_exe(s.child.pid);
+  EXPECT_TRUE(verify_identity(id).proven);
+}
+
+TEST_F(PidFileTest, PlainPidFileOfAnUnrelatedProcessIsStaleAndNeverSignalled) {
+  Sleeper s;
+  std::filesystem::path pid = dir / "shop.pid";
+  {
+    std::FILE* f = std::fopen(pid.c_str(), "w");
+    std::fprintf(f, "%d\n", s.child.pid);
+    std::fclose(f);
+  }
+  PidFileState st = PidFile(pid).inspect();
+  EXPECT_TRUE(st.exists);
+  EXPECT_FALSE(st.verdict.proven);
+  // terminate_proven refuses a record that does not match the live process.
+  TerminateResult r = terminate_proven({s.child.pid, s.child.start_ticks + 7, "x.image", "", ""}, std::chrono::milliseconds(100));
+  EXPECT_FALSE(r.signalled);
+  EXPECT_TRUE(process_alive(s.child.pid));
+}
+
+TEST_F(PidFileTest, DeadProcessIsNotProven) {
+  SpawnSpec sp;
+  sp.argv = {"/bin/true"};
+  sp.env = environment_with({}, {});
+  sp.capture_output = false;
+  SpawnedChild c = spawn_child(sp);
+  ::waitpid(c.pid, nullptr, 0);
+  EXPECT_FALSE(verify_identity({c.pid, c.start_ticks, "", "", ""}).proven);
+}
+
+TEST_F(PidFileTest, TerminateProvenEndsTheProcess) {
+  SpawnSpec sp;
+  sp.argv = {"/bin/sleep", "31"};
+  sp.env = environment_with({}, {});
+  sp.capture_output = false;
+  SpawnedChild c = spawn_child(sp);
+  TerminateResult r = terminate_proven({c.pid, c.start_ticks, "31", "", ""}, std::chrono::seconds(5));
+  EXPECT_TRUE(r.signalled) << r.reason;
+  EXPECT_FALSE(r.killed);
+  int st = 0;
+  ASSERT_EQ(::waitpid(c.pid, &st, 0), c.pid);
+  EXPECT_TRUE(WIFSIGNALED(st));
+  EXPECT_EQ(WTERMSIG(st), SIGTERM);
+}
+
+TEST(ProcStat, ParsesCommandNamesWithSpacesAndParentheses) {
+  auto st = parse_proc_stat("42 (a (b) c) S 1 42 42 0 -1 4194560 100 0 0 0 7 3 0 0 20 0 1 0 12345 1000 100");
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->pid, 42);
+  EXPECT_EQ(st->state, 'S');
+  EXPECT_EQ(st->ppid, 1);
+  EXPECT_EQ(st->utime_ticks, 7u);
+  EXPECT_EQ(st->stime_ticks, 3u);
+  EXPECT_EQ(st->start_ticks, 12345u);
+}
+
+TEST(Spawn, ExecFailureIsReportedNotMistakenForAnExit) {
+  SpawnSpec sp;
+  sp.argv = {"/nonexistent/pharo"};
+  sp.env = environment_with({}, {});
+  EXPECT_THROW(spawn_child(sp), std::exception);
+}
+
+TEST(Spawn, CapturesOutputAndSetsEnvironment) {
+  SpawnSpec sp;
+  sp.argv = {"/bin/sh", "-c", "echo $PHAROCTL_X; echo err >&2"};
+  sp.env = environment_with({"PHAROCTL_X=hello"}, {});
+  SpawnedChild c = spawn_child(sp);
+  int st = 0;
+  ::waitpid(c.pid, &st, 0);
+  char buf[64] = {};
+  ssize_t n = ::read(c.out.get(), buf, sizeof buf - 1);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(std::max<ssize_t>(n, 0))), "hello\n");
+  n = ::read(c.err.get(), buf, sizeof buf - 1);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(std::max<ssize_t>(n, 0))), "err\n");
+}
+
+}  // namespace
+}  // namespace pharoctl
