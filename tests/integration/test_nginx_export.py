@@ -14,7 +14,7 @@ def test_export_nginx_is_valid_for_real_nginx(home, tmp_path):
     svc = new_service(home, instances=3)
     printed = require(pharoctl(home, "export", "nginx", "shop"), "pharoctl export nginx").stdout
     toml = (svc / "service.toml").read_text()
-    base = int(next(l for l in toml.splitlines() if l.startswith("http_port")).split("=")[1])
+    base = int(next(l for l in toml.splitlines() if l.startswith("http_port")).split("=")[1].split("#")[0])
     for i in range(3):
         assert f"server 127.0.0.1:{base + 10 * i} max_fails=1 fail_timeout=2s;" in printed
         assert f"server 127.0.0.1:{base + 10 * i} backup max_fails=0;" in printed
