@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/export_nginx.hpp"
 #include "render/system_files.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
@@ -17,6 +18,7 @@ struct ExportFlags {
 };
 
 int run_export(const ExportFlags& f, const Globals& g) {
+  if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, g);
   auto kind = parse_system_kind(f.kind);
   if (!kind) {
     if (f.kind == "nginx" || f.kind == "k8s") throw operation_failed(fmt::format("`pharoctl export {}` is not implemented yet in this version", f.kind));

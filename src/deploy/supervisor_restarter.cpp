@@ -1,19 +1,30 @@
 #include "deploy/supervisor_restarter.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "supervise/control_client.hpp"
-#include "supervise/service_control.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
 
-bool SupervisorRestarter::running() { return supervisor_running(paths_); }
+// The supervisor liveness contract (architecture.md): its flock on run/supervisor.lock.
+bool SupervisorRestarter::running() {
+  int fd = ::open(paths_.supervisor_lock().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  return held;
+}
 
 RestartOutcome SupervisorRestarter::rolling_restart() {
   // Each instance may take its stop timeout to go and its grace to become healthy; the

@@ -39,8 +39,8 @@ def new_service(home, name="shop", instances=2, grace="10s", extra_args=()):
     toml = home / name / "service.toml"
     text = toml.read_text()
     text = re.sub(r'(?m)^grace\s*=.*$', f'grace = "{grace}"', text)
-    text = re.sub(r'(?m)^interval\s*=.*$', 'interval = "200ms"', text)
-    text = re.sub(r'(?m)^timeout\s*=\s*"5s".*$', 'timeout = "1s"', text)
+    text = re.sub(r'(?m)^interval\s*=.*$', 'interval = "500ms"', text)
+    text = re.sub(r'(?m)^timeout\s*=\s*"5s".*$', 'timeout = "300ms"', text)
     toml.write_text(text)
     return home / name
 
