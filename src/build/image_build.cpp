@@ -218,7 +218,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
     std::string shown = phase.size() > 60 ? phase.substr(0, 57) + "..." : phase;
     fmt::print(stderr, "\rbuilding {} {:5.1f}s  {}\x1b[K", config.name, secs, shown);
   };
-  options.note(fmt::format("building {} on runtime {} (key {})", config.name, rt.name, in.key));
+  options.note(fmt::format("building {} on runtime {} (key {})", config.name, rt.display_name(), in.key));
   RunResult run = run_command(req);
   if (options.progress) fmt::print(stderr, "\r\x1b[K");
   if (!run.ok()) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "build/image_build.hpp"
 #include "cli/commands.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/push_repository.hpp"
@@ -114,10 +115,20 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
         if (!g.json && !g.quiet) fmt::print("building from {}{}\n", s.config.source.repository,
                                             commit.empty() ? "" : " at " + commit.substr(0, 12));
       }
-      // The build step (src/build/) is not in this tree yet: once it is, build here (cached) and
-      // release builds/<key>, with `commit` as the source commit when the build does not say.
-      throw usage_error(fmt::format("deploy {} needs --image FILE or --build KEY: building from [source] is not "
-                                    "available in this version", s.config.name));
+      // Build (a cache hit when nothing changed), then release that build.
+      BuildOptions bo;
+      bo.progress = !g.json && !g.quiet && ::isatty(STDERR_FILENO) == 1;
+      if (!g.json && !g.quiet) bo.note = [](const std::string& line) { fmt::print("{}\n", line); std::fflush(stdout); };
+      BuildResult built = build_service(g.resolve_home(), s.config, bo);
+      if (built.not_needed) {
+        throw usage_error(fmt::format("{}: [source] strategy is load-on-start, so there is no image to release "
+                                      "(`pharoctl reload {}` restarts on the latest code)", s.config.name, s.config.name));
+      }
+      if (!g.json && !g.quiet) {
+        fmt::print("build {} {}\n", built.key, built.cached ? "(cached)" : fmt::format("({} ms)", built.duration.count()));
+      }
+      content = content_from_build(s.paths, image_name(s.config), built.key);
+      if (content.source_commit.empty()) content.source_commit = commit;
     }
     ReleaseStore store(s.paths);
     SupervisorRestarter restarter(s.paths, s.config);

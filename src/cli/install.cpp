@@ -95,9 +95,9 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
       j["already_installed"] = result.already_installed;
       fmt::print("{}\n", j.dump(2));
     } else if (result.already_installed) {
-      if (!globals.quiet) fmt::print("runtime {} (Pharo {}) is already installed in {}\n", r.name, r.version, r.dir.string());
+      if (!globals.quiet) fmt::print("runtime {} (Pharo {}) is already installed in {}\n", r.display_name(), r.version, r.dir.string());
     } else if (!globals.quiet) {
-      fmt::print("installed runtime {}: Pharo {}, {} VM ({}), image format {}, in {}\n", r.name, r.version,
+      fmt::print("installed runtime {}: Pharo {}, {} VM ({}), image format {}, in {}\n", r.display_name(), r.version,
                  to_string(r.generation), r.headless, r.image_format, r.dir.string());
     }
     return kExitOk;

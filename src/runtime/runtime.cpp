@@ -12,6 +12,10 @@
 namespace pharoctl {
 namespace fs = std::filesystem;
 
+std::string Runtime::display_name() const {
+  return vm_version.find("pharo-sim") != std::string::npos ? name + " (pharo-sim)" : name;
+}
+
 const char* to_string(VmGeneration g) { return g == VmGeneration::Old ? "old" : "new"; }
 
 const char* headless_option(VmGeneration g) { return g == VmGeneration::Old ? "--nodisplay" : "--headless"; }

@@ -48,6 +48,9 @@ struct Runtime {
   std::vector<RuntimeFile> files;
 
   std::filesystem::path vm_path() const { return dir / vm; }
+  // The name as shown to people: "sim (pharo-sim)" when the VM says it is pharo-sim, so that no
+  // line passes a stand-in off as Pharo.
+  std::string display_name() const;
   std::filesystem::path image_path() const { return dir / image; }
 };
 

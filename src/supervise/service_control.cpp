@@ -85,14 +85,8 @@ ServiceStatus collect_status(const Home& home, const std::string& name) {
   ServicePaths p = home.service(name);
   ServiceStatus s;
   s.name = name;
-  ServiceConfig cfg;
-  try {
-    cfg = load_service_config(p.service_toml());
-  } catch (const Failure& f) {
-    s.state = "invalid";
-    s.reason = f.what();
-    return s;
-  }
+  // A running supervisor answers for its service, whatever service.toml says now (it may have
+  // been edited, even broken, since the supervisor read it).
   if (supervisor_running(p)) {
     try {
       return ControlClient(p).status(milliseconds(3000));
@@ -104,6 +98,14 @@ ServiceStatus collect_status(const Home& home, const std::string& name) {
       }
       // else: it stopped between the two looks; report it as stopped below.
     }
+  }
+  ServiceConfig cfg;
+  try {
+    cfg = load_service_config(p.service_toml());
+  } catch (const Failure& f) {
+    if (s.state != "unresponsive") s.state = "invalid";
+    s.reason = f.what();
+    return s;
   }
   if (s.state != "unresponsive") s.state = "stopped";
   for (int i = 0; i < cfg.instances; ++i) {

@@ -2,6 +2,7 @@
 commands, and waiting on conditions with a deadline (never a bare sleep)."""
 import os
 import socket
+import stat
 import subprocess
 import time
 
@@ -61,6 +62,11 @@ def snapshot_tree(root):
         for f in filenames:
             p = os.path.join(dirpath, f)
             st = os.lstat(p)
-            data = os.readlink(p) if os.path.islink(p) else open(p, "rb").read()
+            if os.path.islink(p):
+                data = os.readlink(p)
+            elif not stat.S_ISREG(st.st_mode):
+                data = "special"  # a socket or fifo: its presence and mode are what count
+            else:
+                data = open(p, "rb").read()
             state[os.path.relpath(p, root)] = (data, st.st_mode)
     return state
