@@ -13,15 +13,7 @@ namespace pharoctl::cli {
 
 namespace {
 
-ServiceConfig load_config(const Home& home, const std::string& name) {
-  if (std::string why = check_service_name(name); !why.empty()) throw usage_error(why);
-  ServicePaths paths = home.service(name);
-  std::error_code ec;
-  if (!std::filesystem::exists(paths.service_toml(), ec)) {
-    throw usage_error(fmt::format("no service '{}' in {} (create it with: pharoctl new {})", name, home.root().string(), name));
-  }
-  return load_service_config(paths.service_toml());
-}
+ServiceConfig load_config(const Home& home, const std::string& name) { return load_named_service(home, name); }
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "build/image_build.hpp"
 #include "cli/commands.hpp"
+#include "process/self_exe.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/push_repository.hpp"
 #include "deploy/release_source.hpp"
@@ -214,9 +215,7 @@ Runner define_git_init(CLI::App& cmd, const Globals& g) {
   return [o, &g]() -> int {
     Service s = load_service(g, o->name);
     PushRepositoryOptions opts;
-    std::error_code ec;
-    opts.pharoctl = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) throw operation_failed("cannot tell where this pharoctl binary is (/proc/self/exe)");
+    opts.pharoctl = self_exe();
     opts.home = g.resolve_home().root();
     if (!o->branches.empty()) opts.branches = o->branches;
     fs::path repo = init_push_repository(s.paths, opts);

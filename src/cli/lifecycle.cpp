@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "process/self_exe.hpp"
 #include "process/spawn.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
@@ -54,25 +55,12 @@ std::vector<ServiceTarget> resolve_targets(const Globals& g, const Targets& t, b
   return out;
 }
 
-ServiceConfig load_config(const Home& home, const std::string& name) {
-  ServicePaths p = home.service(name);
-  if (!std::filesystem::exists(p.service_toml()))
-    throw usage_error(fmt::format("{}: no such service ({} missing; `pharoctl new {}` creates it)", name,
-                                  p.service_toml().string(), name));
-  return load_service_config(p.service_toml());
-}
+ServiceConfig load_config(const Home& home, const std::string& name) { return load_named_service(home, name); }
 
 void check_instance(const ServiceConfig& cfg, const ServiceTarget& t) {
   if (t.instance >= cfg.instances)
     throw usage_error(fmt::format("{}@{}: {} has {} instance{} (0..{})", t.name, t.instance, t.name, cfg.instances,
                                   cfg.instances == 1 ? "" : "s", cfg.instances - 1));
-}
-
-std::string self_exe() {
-  std::error_code ec;
-  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) throw operation_failed("cannot find the pharoctl executable (/proc/self/exe)");
-  return p.string();
 }
 
 // systemctl ACTION UNIT; its exit code, its output passed through.
@@ -226,7 +214,6 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
   cmd.add_option("target", *target, "NAME or NAME@I")->required();
   return [&g, target]() -> int {
     ServiceTarget t = parse_service_target(*target);
-    if (std::string why = check_service_name(t.name); !why.empty()) throw usage_error(fmt::format("{}: {}", *target, why));
     Home home = g.resolve_home();
     ServiceConfig cfg = load_config(home, t.name);
     check_instance(cfg, t);
@@ -275,7 +262,6 @@ Runner define_pid(CLI::App& cmd, const Globals& g) {
   cmd.add_option("target", *target, "NAME or NAME@I")->required();
   return [&g, target]() -> int {
     ServiceTarget t = parse_service_target(*target);
-    if (std::string why = check_service_name(t.name); !why.empty()) throw usage_error(fmt::format("{}: {}", *target, why));
     Home home = g.resolve_home();
     ServiceConfig cfg = load_config(home, t.name);
     check_instance(cfg, t);

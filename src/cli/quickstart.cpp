@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "net/http_client.hpp"
+#include "process/self_exe.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 
@@ -23,13 +24,6 @@ namespace {
 
 constexpr const char* kService = "hello";
 constexpr const char* kSimRuntime = "sim";
-
-fs::path self_exe() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw operation_failed("cannot find the pharoctl executable (/proc/self/exe)");
-  return p;
-}
 
 // Runs `pharoctl --home HOME ARGS...` with the output passed through; returns its exit code.
 int run_step(const Globals& g, const Home& home, const std::vector<std::string>& args) {

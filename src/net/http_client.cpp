@@ -103,11 +103,7 @@ bool parse_http_url(const std::string& url, HttpUrl& out) {
   return true;
 }
 
-HttpResponse http_request(const std::string& method, const std::string& url, std::chrono::milliseconds timeout) {
-  HttpUrl u;
-  if (!parse_http_url(url, u)) throw operation_failed(fmt::format("{}: not an http://HOST:PORT/PATH URL", url));
-  auto deadline = Clock::now() + timeout;
-
+AddressList resolve_tcp(const HttpUrl& u, std::string& error) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -115,11 +111,29 @@ HttpResponse http_request(const std::string& method, const std::string& url, std
   addrinfo* res = nullptr;
   std::string port = std::to_string(u.port);
   if (int rc = ::getaddrinfo(u.host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    throw operation_failed(fmt::format("{}: cannot resolve {}: {}", url, u.host, ::gai_strerror(rc)));
+    error = fmt::format("cannot resolve {}: {}", u.host, ::gai_strerror(rc));
+    return AddressList(nullptr, ::freeaddrinfo);
   }
+  return AddressList(res, ::freeaddrinfo);
+}
+
+std::string format_http_request(const std::string& method, const HttpUrl& u, const std::string& user_agent) {
+  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
+  return fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: {}\r\nConnection: close\r\n\r\n", method, u.path,
+                     host, u.port, user_agent);
+}
+
+HttpResponse http_request(const std::string& method, const std::string& url, std::chrono::milliseconds timeout) {
+  HttpUrl u;
+  if (!parse_http_url(url, u)) throw operation_failed(fmt::format("{}: not an http://HOST:PORT/PATH URL", url));
+  auto deadline = Clock::now() + timeout;
+
+  std::string resolve_error;
+  AddressList addresses = resolve_tcp(u, resolve_error);
+  if (!addresses) throw operation_failed(fmt::format("{}: {}", url, resolve_error));
   std::string last_error = "no address";
   int connected = -1;
-  for (addrinfo* ai = res; ai && connected < 0; ai = ai->ai_next) {
+  for (addrinfo* ai = addresses.get(); ai && connected < 0; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) continue;
     if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
@@ -140,13 +154,10 @@ HttpResponse http_request(const std::string& method, const std::string& url, std
     }
     ::close(fd);
   }
-  ::freeaddrinfo(res);
   if (connected < 0) throw operation_failed(fmt::format("{}: {}", url, last_error));
   Fd sock(connected);
 
-  std::string host_header = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  std::string request = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: pharoctl/{}\r\nConnection: close\r\n\r\n",
-                                    method, u.path, host_header, u.port, PHAROCTL_VERSION);
+  std::string request = format_http_request(method, u, std::string("pharoctl/") + PHAROCTL_VERSION);
   size_t sent = 0;
   while (sent < request.size()) {
     if (!wait_for(sock.get(), POLLOUT, deadline)) throw operation_failed(fmt::format("{}: timed out sending", url));

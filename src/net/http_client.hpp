@@ -3,7 +3,10 @@
 // per connection, a deadline over the whole exchange. Not a general web client: the installer
 // uses libcurl for the network.
 #include <chrono>
+#include <netdb.h>
+
 #include <map>
+#include <memory>
 #include <string>
 
 namespace pharoctl {
@@ -16,6 +19,14 @@ struct HttpUrl {
 
 // Parses http://HOST:PORT/PATH; returns false when it is not such a URL.
 bool parse_http_url(const std::string& url, HttpUrl& out);
+
+// getaddrinfo for a TCP connection to the URL's host and port: the address list, or nullptr
+// with `error` saying why.
+using AddressList = std::unique_ptr<addrinfo, void (*)(addrinfo*)>;
+AddressList resolve_tcp(const HttpUrl& url, std::string& error);
+
+// The bytes of a one-shot request: request line, Host, User-Agent, Connection: close.
+std::string format_http_request(const std::string& method, const HttpUrl& url, const std::string& user_agent);
 
 struct HttpResponse {
   int status = 0;

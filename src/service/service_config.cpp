@@ -354,6 +354,16 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
   return c;
 }
 
+ServiceConfig load_named_service(const Home& home, const std::string& name) {
+  if (std::string why = check_service_name(name); !why.empty()) throw usage_error(fmt::format("service name '{}' {}", name, why));
+  ServicePaths paths = home.service(name);
+  std::error_code ec;
+  if (!fs::exists(paths.service_toml(), ec)) {
+    throw usage_error(fmt::format("no service '{}' in {} (create it with: pharoctl new {})", name, home.root().string(), name));
+  }
+  return load_service_config(paths.service_toml());
+}
+
 ServiceConfig load_service_config(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) {

@@ -81,6 +81,11 @@ ServiceConfig default_service_config(const std::string& name);
 // Loads and validates. Throws Failure(kExitUsage) with one line
 // "FILE:LINE:COL: FIELD: what is wrong (what would be right)" on the first problem.
 ServiceConfig load_service_config(const std::filesystem::path& file);
+// The service NAME of the home: its service.toml loaded, or a usage error saying how to
+// create it when the service does not exist.
+class Home;
+ServiceConfig load_named_service(const Home& home, const std::string& name);
+
 // The same from text; `file` only names the source in messages.
 ServiceConfig parse_service_config(const std::string& text, const std::string& file);
 

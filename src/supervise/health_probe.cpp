@@ -46,26 +46,16 @@ void HealthProbe::start(const std::string& url, const std::string& expect, const
   deadline_ = started_ + timeout;
   HttpUrl u;
   if (!parse_http_url(url, u)) return finish(clock, false, "not an http:// URL: " + url);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* res = nullptr;
-  std::string port = std::to_string(u.port);
-  if (int rc = ::getaddrinfo(u.host.c_str(), port.c_str(), &hints, &res); rc != 0)
-    return finish(clock, false, fmt::format("cannot resolve {}: {}", u.host, ::gai_strerror(rc)));
-  int fd = ::socket(res->ai_family, res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, res->ai_protocol);
-  if (fd < 0) {
-    ::freeaddrinfo(res);
-    return finish(clock, false, std::strerror(errno));
-  }
+  std::string resolve_error;
+  AddressList addresses = resolve_tcp(u, resolve_error);
+  if (!addresses) return finish(clock, false, resolve_error);
+  const addrinfo* ai = addresses.get();
+  int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+  if (fd < 0) return finish(clock, false, std::strerror(errno));
   sock_.reset(fd);
-  int rc = ::connect(fd, res->ai_addr, res->ai_addrlen);
+  int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
   int err = errno;
-  ::freeaddrinfo(res);
-  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  request_ = fmt::format("GET {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: pharoctl-supervisor\r\nConnection: close\r\n\r\n",
-                         u.path, host, u.port);
+  request_ = format_http_request("GET", u, "pharoctl-supervisor");
   if (rc == 0) {
     connected_ = true;
   } else if (err != EINPROGRESS) {

@@ -1,6 +1,7 @@
 """Shared helpers for the integration tests: the binaries under test, scratch homes, running
 commands, and waiting on conditions with a deadline (never a bare sleep)."""
 import os
+import random
 import socket
 import stat
 import subprocess
@@ -38,10 +39,37 @@ def wait_until(predicate, timeout=10.0, interval=0.01, what="condition"):
         time.sleep(interval)
 
 
-def free_port():
+# Ports for test servers come from below the kernel's ephemeral range (32768-60999 here), so
+# that no outgoing connection of a concurrent test (load clients, nginx upstreams) can take one
+# between the moment a test picks it and the moment its server binds it.
+TEST_PORT_RANGE = (20000, 32000)
+
+
+def port_free(port):
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_port():
+    """A random free loopback port below the ephemeral range."""
+    for _ in range(200):
+        port = random.randrange(*TEST_PORT_RANGE)
+        if port_free(port):
+            return port
+    raise AssertionError("no free port in the test range")
+
+
+def free_port_block(offsets):
+    """A random base port, multiple of 10, with base + each offset free now."""
+    for _ in range(200):
+        base = random.randrange(TEST_PORT_RANGE[0], TEST_PORT_RANGE[1] - max(offsets), 10)
+        if all(port_free(base + o) for o in offsets):
+            return base
+    raise AssertionError("no free port block in the test range")
 
 
 def port_open(port, host="127.0.0.1"):

@@ -8,7 +8,8 @@ import struct
 
 import pytest
 
-from harness import free_port, pharoctl, wait_until
+import harness
+from harness import pharoctl, wait_until
 
 
 def require(proc, what):
@@ -19,22 +20,18 @@ def require(proc, what):
     return proc
 
 
-def free_port_block():
-    """A base port whose +0/+10 (instances), +1000/+1001 (console ports) are free."""
-    for _ in range(50):
-        base = free_port() // 10 * 10
-        if base + 1100 > 65000:
-            continue
-        return base
-    raise AssertionError("no free port block")
+def service_port_block(instances):
+    """A base port whose http (+10 x I) and console ports (+1000/+1001 + 10 x I) are free."""
+    offsets = [o + 10 * i for i in range(instances) for o in (0, 1000, 1001)]
+    return harness.free_port_block(offsets)
 
 
 def new_service(home, name="shop", instances=2, grace="10s", extra_args=()):
     require(pharoctl(home, "install", "sim", timeout=120), "pharoctl install sim")
-    base = free_port_block()
+    base = service_port_block(instances)
     require(pharoctl(home, "new", name, "--runtime", "sim", "--instances", str(instances),
-                     "--http-port", str(base), "--telnet-port", str(base + 1000 if base + 1000 < 65000 else base - 1000),
-                     "--metrics-port", str(base + 1001 if base + 1001 < 65000 else base - 999), "--yes",
+                     "--http-port", str(base), "--telnet-port", str(base + 1000),
+                     "--metrics-port", str(base + 1001), "--yes",
                      *extra_args), "pharoctl new")
     toml = home / name / "service.toml"
     text = toml.read_text()

@@ -39,7 +39,7 @@ def _ports_free(base, instances):
 def pick_base_port(instances):
     """A base port whose three ports (per instance, stride 10) are all free now."""
     for _ in range(200):
-        base = random.randrange(20000, 60000, 10)
+        base = random.randrange(20000, 32000 - 10 * instances, 10)
         if _ports_free(base, instances):
             return base
     raise AssertionError("no free ports")
