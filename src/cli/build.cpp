@@ -77,7 +77,7 @@ Runner define_builds(CLI::App& cmd, const Globals& globals) {
                        {"image_size", b.image_size},
                        {"released", b.released}});
       }
-      fmt::print("{}\n", out.dump(2));
+      fmt::print("{}\n", nlohmann::json{{"service", config.name}, {"builds", out}}.dump(2));
       return kExitOk;
     }
     if (builds.empty()) {

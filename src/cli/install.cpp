@@ -115,7 +115,7 @@ Runner define_runtimes(CLI::App&, const Globals& globals) {
         if (!e.error.empty()) j["error"] = e.error;
         out.push_back(j);
       }
-      fmt::print("{}\n", out.dump(2));
+      fmt::print("{}\n", nlohmann::json{{"runtimes", out}}.dump(2));
       return kExitOk;
     }
     if (entries.empty()) {

@@ -63,7 +63,8 @@ def test_build_then_cache_hit(home, shop):
     assert "reusing" in second.stderr
     assert snapshot_tree(shop / "builds") == before
     listing = json.loads(pharoctl(home, "--json", "builds", "shop", check=0).stdout)
-    assert [b["key"] for b in listing] == [key]
+    assert listing["service"] == "shop"
+    assert [b["key"] for b in listing["builds"]] == [key]
     assert key in pharoctl(home, "builds", "shop", check=0).stdout
 
 

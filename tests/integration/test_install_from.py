@@ -52,7 +52,7 @@ def test_from_directory_writes_runtime_toml(home, tmp_path):
 
     listing = pharoctl(home, "runtimes", check=0).stdout
     assert "pharo-120" in listing and "--headless" in listing
-    j = json.loads(pharoctl(home, "--json", "runtimes", check=0).stdout)
+    j = json.loads(pharoctl(home, "--json", "runtimes", check=0).stdout)["runtimes"]
     assert j[0]["name"] == "pharo-120" and j[0]["vm_generation"] == "new"
 
 
