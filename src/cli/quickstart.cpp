@@ -146,12 +146,15 @@ Runner define_quickstart(CLI::App&, const Globals& g) {
     say(fmt::format("{} answered {}: {}", url, r.status, body));
     say("");
     say("Next, try:");
-    say(fmt::format("  pharoctl status                      # state, pid, uptime, restarts, health, memory"));
-    say(fmt::format("  pharoctl repl {}                   # a REPL into the running image", kService));
-    say(fmt::format("  pharoctl eval {} '3 + 4'           # one expression, for scripts", kService));
-    say(fmt::format("  pharoctl logs {} -f                # the logs, following", kService));
-    say(fmt::format("  sudo pharoctl enable {} --systemd  # start at boot under systemd", kService));
-    say(fmt::format("  pharoctl stop {}                   # stop it again", kService));
+    const std::pair<std::string, const char*> hints[] = {
+        {"pharoctl status", "state, pid, uptime, restarts, health, memory"},
+        {fmt::format("pharoctl repl {}", kService), "a REPL into the running image"},
+        {fmt::format("pharoctl eval {} '3 + 4'", kService), "one expression, for scripts"},
+        {fmt::format("pharoctl logs {} -f", kService), "the logs, following"},
+        {fmt::format("sudo pharoctl enable {} --systemd", kService), "start at boot under systemd"},
+        {fmt::format("pharoctl stop {}", kService), "stop it again"},
+    };
+    for (const auto& [command, what] : hints) say(fmt::format("  {:<36} # {}", command, what));
     return r.status == 200 ? 0 : 1;
   };
 }
