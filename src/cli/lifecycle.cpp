@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "process/self_exe.hpp"
+#include "supervise/supervise_entry.hpp"
 #include "process/spawn.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
@@ -243,17 +244,16 @@ Runner define_supervise(CLI::App& cmd, const Globals& g) {
   auto name = std::make_shared<std::string>();
   cmd.add_option("name", *name, "The service")->required();
   return [&g, name]() -> int {
-    if (std::string why = check_service_name(*name); !why.empty()) throw usage_error(fmt::format("{}: {}", *name, why));
-    std::chrono::milliseconds offset{0};
-    // Test hook (docs/supervisor.md): start the supervisor's wall clock at a given local time.
-    if (const char* at = std::getenv("PHAROCTL_TEST_WALL_CLOCK"); at && *at) {
-      auto o = wall_offset_for(at, std::chrono::system_clock::now());
-      if (!o) throw usage_error(fmt::format("PHAROCTL_TEST_WALL_CLOCK: \"{}\" is not YYYY-MM-DDTHH:MM:SS[.mmm]", at));
-      offset = *o;
+    Home home = g.resolve_home();
+    // Exec the slim supervisor when it is installed beside this binary: same pid, far less
+    // mapped memory for a process that lives as long as the service.
+    if (std::filesystem::path slim = slim_supervisor_beside(self_exe()); !slim.empty()) {
+      std::string home_arg = home.root().string();
+      std::fflush(stdout);
+      ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(), static_cast<char*>(nullptr));
+      // Not executable after all: supervise in this process.
     }
-    SystemClock clock(offset);
-    SystemdNotifier notifier;
-    return run_supervisor({g.resolve_home(), *name, clock, notifier});
+    return supervise_service(home, *name);
   };
 }
 

@@ -1,0 +1,28 @@
+// pharoctl-supervise --home HOME supervise NAME: the supervisor alone, exec'd by `pharoctl supervise` in place
+// (same pid, so systemd's main pid and notify socket stay valid). Not meant to be run by hand.
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "service/home.hpp"
+#include "supervise/supervise_entry.hpp"
+#include "util/failure.hpp"
+
+int main(int argc, char** argv) {
+  using namespace pharoctl;
+  // The argument shape of `pharoctl --home HOME supervise NAME`, so that ps shows the same words.
+  if (argc != 5 || std::string(argv[1]) != "--home" || std::string(argv[3]) != "supervise") {
+    fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead)\n");
+    return kExitUsage;
+  }
+  try {
+    return supervise_service(Home(argv[2]), argv[4]);
+  } catch (const Failure& f) {
+    fmt::print(stderr, "pharoctl: {}\n", f.what());
+    return f.exit_code();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "pharoctl: {}\n", e.what());
+    return kExitFailed;
+  }
+}
