@@ -64,6 +64,21 @@ void check_instance(const ServiceConfig& cfg, const ServiceTarget& t) {
                                   cfg.instances == 1 ? "" : "s", cfg.instances - 1));
 }
 
+// NAME[@I] resolved: the target, the home and the service's config, the instance checked.
+struct Addressed {
+  ServiceTarget target;
+  Home home;
+  ServiceConfig config;
+};
+
+Addressed address(const Globals& g, const std::string& text) {
+  ServiceTarget t = parse_service_target(text);
+  Home home = g.resolve_home();
+  ServiceConfig cfg = load_config(home, t.name);
+  check_instance(cfg, t);
+  return {t, home, cfg};
+}
+
 // systemctl ACTION UNIT; its exit code, its output passed through.
 int systemctl(const std::string& action, const std::string& name) {
   SpawnSpec spec;
@@ -214,10 +229,7 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
   auto target = std::make_shared<std::string>();
   cmd.add_option("target", *target, "NAME or NAME@I")->required();
   return [&g, target]() -> int {
-    ServiceTarget t = parse_service_target(*target);
-    Home home = g.resolve_home();
-    ServiceConfig cfg = load_config(home, t.name);
-    check_instance(cfg, t);
+    auto [t, home, cfg] = address(g, *target);
     ServicePaths p = home.service(t.name);
     if (supervisor_running(p))
       throw operation_failed(fmt::format("{} runs under its supervisor; `pharoctl stop {}` first (its ports are taken)",
@@ -261,10 +273,7 @@ Runner define_pid(CLI::App& cmd, const Globals& g) {
   auto target = std::make_shared<std::string>();
   cmd.add_option("target", *target, "NAME or NAME@I")->required();
   return [&g, target]() -> int {
-    ServiceTarget t = parse_service_target(*target);
-    Home home = g.resolve_home();
-    ServiceConfig cfg = load_config(home, t.name);
-    check_instance(cfg, t);
+    auto [t, home, cfg] = address(g, *target);
     ServiceStatus s = collect_status(home, t.name);
     int printed = 0;
     for (const auto& i : s.instances) {

@@ -6,6 +6,8 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from harness import PHARO_SIM, free_port, port_open, wait_until
 
 PROMPT = b"pharo> "
@@ -156,3 +158,18 @@ class Session:
 
     def close(self):
         self.sock.close()
+
+
+# Fixtures shared by the sim test files (imported there by name).
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    """A sim runtime made once per test module."""
+    return str(make_runtime(tmp_path_factory.mktemp("rt") / "runtime"))
+
+
+@pytest.fixture
+def vm(runtime, tmp_path):
+    """A healthy pharo-sim VM for one test, stopped afterwards."""
+    v = Vm(runtime, str(tmp_path)).wait_healthy()
+    yield v
+    v.stop()

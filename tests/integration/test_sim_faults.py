@@ -7,19 +7,9 @@ import time
 import pytest
 
 from harness import wait_until
-from sim_support import Session, Vm, healthy, http, make_runtime
+from sim_support import Session, Vm, healthy, http, make_runtime, runtime, vm  # noqa: F401 (fixtures)
 
 
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory):
-    return str(make_runtime(tmp_path_factory.mktemp("rt") / "runtime"))
-
-
-@pytest.fixture
-def vm(runtime, tmp_path):
-    v = Vm(runtime, str(tmp_path)).wait_healthy()
-    yield v
-    v.stop()
 
 
 def repl(v, line):

@@ -7,22 +7,12 @@ import threading
 import pytest
 
 from harness import wait_until
-from sim_support import PROMPT, Session, Vm, http, make_runtime
+from sim_support import PROMPT, Session, Vm, http, make_runtime, runtime, vm  # noqa: F401 (fixtures)
 
 VERSION = "Pharo-13.0.0+SNAPSHOT.build.1630.sha.e9a5c7c (64 Bit)"
 STATUS = re.compile(rb"Status OK - Clock \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d - Allocated \d{1,3}(,\d{3})* bytes - \d+\.\d\d % free\.\n")
 
 
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory):
-    return str(make_runtime(tmp_path_factory.mktemp("rt") / "runtime"))
-
-
-@pytest.fixture
-def vm(runtime, tmp_path):
-    v = Vm(runtime, str(tmp_path)).wait_healthy()
-    yield v
-    v.stop()
 
 
 @pytest.fixture
