@@ -19,7 +19,4 @@ class SupervisorRestarter : public ServiceRestarter {
   ServiceConfig config_;
 };
 
-// The last `lines` lines of the newest supervisor log file of an instance ("" when none).
-std::string instance_log_tail(const ServicePaths& paths, const ServiceConfig& config, int instance, int lines);
-
 }  // namespace pharoctl

@@ -79,6 +79,10 @@ std::string tail_lines(const std::filesystem::path& file, int lines) {
   return out;
 }
 
+std::string instance_log_tail(const ServicePaths& paths, int instance, int count, int lines) {
+  return tail_lines(newest_log(paths, paths.instance_stem(instance, count)), lines);
+}
+
 bool supervisor_running(const ServicePaths& paths) { return FileLock::is_held(paths.supervisor_lock()); }
 
 ServiceStatus collect_status(const Home& home, const std::string& name) {
@@ -198,7 +202,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
         out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
                                   "`pharoctl stop {}`",
                                   stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, name);
-        out.log_tail = tail_lines(newest_log(p, stem), 20);
+        out.log_tail = instance_log_tail(p, i.index, cfg.instances, 20);
         return out;
       }
     } catch (const Failure&) {
@@ -208,7 +212,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
       out.kind = StartOutcome::Failed;
       out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", name,
                                 format_duration(grace));
-      out.log_tail = tail_lines(newest_log(p, p.instance_stem(0, cfg.instances)), 20);
+      out.log_tail = instance_log_tail(p, 0, cfg.instances, 20);
       return out;
     }
     std::this_thread::sleep_for(kLookAgain);

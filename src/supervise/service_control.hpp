@@ -50,4 +50,8 @@ bool systemd_manages(const std::string& service);
 // The last `lines` lines of a file ("" when absent).
 std::string tail_lines(const std::filesystem::path& file, int lines);
 
+// The last `lines` lines of instance `instance`'s newest daily log ("" when it has none):
+// what start and deploy show when an instance fails.
+std::string instance_log_tail(const ServicePaths& paths, int instance, int count, int lines);
+
 }  // namespace pharoctl

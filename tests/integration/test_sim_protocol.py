@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from harness import wait_until
-from sim_support import PROMPT, Session, Vm, http, make_runtime, runtime, vm  # noqa: F401 (fixtures)
+from sim_support import PROMPT, Session, Vm, http, make_runtime, read_to_close, runtime, vm  # noqa: F401 (fixtures)
 
 VERSION = "Pharo-13.0.0+SNAPSHOT.build.1630.sha.e9a5c7c (64 Bit)"
 STATUS = re.compile(rb"Status OK - Clock \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d - Allocated \d{1,3}(,\d{3})* bytes - \d+\.\d\d % free\.\n")
@@ -233,12 +233,7 @@ def test_metrics_404s(vm):
 def test_metrics_head_has_no_body(vm):
     with socket.create_connection(("127.0.0.1", vm.metrics), timeout=5) as s:
         s.sendall(b"HEAD /metrics/system.version HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics/system.version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = read_to_close(s)
     first, _, rest = data.partition(b"\r\n\r\n")
     assert first.startswith(b"HTTP/1.1 200 OK")
     length = int(re.search(rb"Content-Length: (\d+)", first).group(1))
