@@ -238,7 +238,7 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
     write_run_scripts(cfg, p);
     VmCommand c = vm_command(cfg, p, rt, std::max(t.instance, 0));
     if (!g.quiet) fmt::print(stderr, "pharoctl: exec {} (in {})\n", fmt::join(c.argv, " "), c.cwd.string());
-    std::vector<std::string> env = environment_with(c.env_extra, vm_environment_drop_list());
+    std::vector<std::string> env = c.env;
     std::vector<char*> argv, envp;
     for (auto& a : c.argv) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -74,7 +74,7 @@ std::vector<std::string> ReleaseStore::list() const {
     if (!fs::exists(entry.path() / "release.json")) continue;
     ids.push_back(name);
   }
-  std::sort(ids.begin(), ids.end());
+  std::sort(ids.begin(), ids.end(), release_id_less);
   return ids;
 }
 
@@ -110,7 +110,7 @@ std::optional<std::string> ReleaseStore::previous(const std::optional<std::strin
   std::vector<std::string> ids = list();
   std::optional<std::string> best;
   for (const std::string& id : ids) {
-    if (ref && id >= *ref) break;
+    if (ref && !release_id_less(id, *ref)) break;
     best = id;
   }
   if (!ref) return std::nullopt;
@@ -120,11 +120,17 @@ std::optional<std::string> ReleaseStore::previous(const std::optional<std::strin
 std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::system_clock::time_point now,
                                  const std::string& user) {
   fs::create_directories(paths_.releases());
-  std::string id;
-  for (int attempt = 1;; ++attempt) {
-    id = make_release_id(now, content.build_key, attempt);
-    if (!fs::exists(paths_.releases() / id)) break;
+  // The sequence number counts every release of this second, whatever its key, so that
+  // (time, sequence) orders them; the DeployLock keeps two deploys from counting at once.
+  std::string second = release_id_time(make_release_id(now, content.build_key));
+  int attempt = 1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths_.releases(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (is_release_id(name) && release_id_time(name) == second) attempt = std::max(attempt, release_id_sequence(name) + 1);
   }
+  std::string id = make_release_id(now, content.build_key, attempt);
+  while (fs::exists(paths_.releases() / id)) id = make_release_id(now, content.build_key, ++attempt);
   fs::path staging = paths_.releases() / fmt::format("{}{}-{}", kStagingPrefix, id, ::getpid());
   fs::remove_all(staging);
   fs::create_directory(staging);

@@ -368,7 +368,7 @@ void Supervisor::spawn(Instance& inst) {
   VmCommand cmd = vm_command(config_, paths_, runtime_, inst.index);
   SpawnSpec spec;
   spec.argv = cmd.argv;
-  spec.env = environment_with(cmd.env_extra, vm_environment_drop_list());
+  spec.env = cmd.env;
   spec.cwd = cmd.cwd;
   spec.capture_output = true;
   spec.new_process_group = true;
