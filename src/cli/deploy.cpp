@@ -16,6 +16,7 @@
 #include "deploy/release_source.hpp"
 #include "deploy/release_store.hpp"
 #include "deploy/supervisor_restarter.hpp"
+#include "service/preflight.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 
@@ -40,6 +41,13 @@ Service load_service(const Globals& g, const std::string& name) {
   }
   ServiceConfig config = load_service_config(paths.service_toml());
   return {paths, config};
+}
+
+// deploy: the service checked as start would check it (preflight.hpp) before a build or release.
+Service load_deployable_service(const Globals& g, const std::string& name) {
+  Service s = load_service(g, name);
+  preflight_services(g.resolve_home(), {s.config.name}, PreflightFor::Deploy);
+  return s;
 }
 
 std::string image_name(const ServiceConfig& c) { return c.image.empty() ? c.name : c.image; }
@@ -96,7 +104,7 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
   cmd.add_option("--keep", o->keep, "Releases to keep (never the current one nor the previous)")
       ->check(CLI::Range(2, 1000));
   return [o, &g]() -> int {
-    Service s = load_service(g, o->name);
+    Service s = load_deployable_service(g, o->name);
     ReleaseContent content;
     if (!o->image.empty()) {
       content = content_from_image_file(o->image, image_name(s.config));
