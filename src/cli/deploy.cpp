@@ -13,6 +13,7 @@
 #include "process/self_exe.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/push_repository.hpp"
+#include "deploy/release_app.hpp"
 #include "deploy/release_source.hpp"
 #include "deploy/release_store.hpp"
 #include "deploy/supervisor_restarter.hpp"
@@ -139,6 +140,7 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
       content = content_from_build(s.paths, image_name(s.config), built.key);
       if (content.source_commit.empty()) content.source_commit = commit;
     }
+    add_app_files(content, s.config, s.paths);
     ReleaseStore store(s.paths);
     SupervisorRestarter restarter(s.paths, s.config);
     Deployer deployer(store, restarter, sayer(g), o->keep);

@@ -137,6 +137,7 @@ std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::sys
 
   nlohmann::json files = nlohmann::json::object();
   for (const ReleaseFile& f : content.files) {
+    if (fs::path(f.name).has_parent_path()) fs::create_directories(staging / fs::path(f.name).parent_path());
     bool linked = link_or_copy(f.from, staging / f.name, f.may_link);
     files[f.name] = linked ? "linked" : "copied";
   }
@@ -152,6 +153,10 @@ std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::sys
       {"files", files},
   };
   if (!content.origin_path.empty()) meta["origin_path"] = content.origin_path;
+  if (!content.app_hash.empty()) {
+    meta["app_files"] = content.app_files;
+    meta["app_hash"] = content.app_hash;
+  }
   write_file_atomic(staging / "release.json", meta.dump(2) + "\n");
   fsync_path(staging, true);
   if (::rename(staging.c_str(), (paths_.releases() / id).c_str()) != 0) {
@@ -161,6 +166,18 @@ std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::sys
   }
   fsync_path(paths_.releases(), true);
   return id;
+}
+
+std::optional<std::string> ReleaseStore::find_same(const ReleaseContent& content) const {
+  std::vector<ReleaseRecord> recs = records();
+  for (auto it = recs.rbegin(); it != recs.rend(); ++it) {
+    const nlohmann::json& m = it->meta;
+    if (m.value("build_key", "") == content.build_key && m.value("app_hash", "") == content.app_hash &&
+        m.value("image", "") == content.image) {
+      return it->id;
+    }
+  }
+  return std::nullopt;
 }
 
 void ReleaseStore::switch_to(const std::string& id) {
