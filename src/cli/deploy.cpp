@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "deploy/release_store.hpp"
 #include "deploy/supervisor_restarter.hpp"
 #include "service/preflight.hpp"
+#include "supervise/clock.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 
@@ -77,6 +79,19 @@ int finish(const Globals& g, const DeployResult& r, const std::string& what) {
   }
   if (!g.json && !g.quiet) fmt::print("{} {}: current is {}\n", what, r.release.empty() ? "" : "of " + r.release, r.active);
   return kExitOk;
+}
+
+// The deploy's time, which names the release. Test hook (docs/deploy.md), the supervisor's
+// PHAROCTL_TEST_WALL_CLOCK: each process's clock starts at the given time, so that many deploys
+// in a row land within one second.
+std::chrono::system_clock::time_point deploy_time() {
+  auto now = std::chrono::system_clock::now();
+  if (const char* at = std::getenv("PHAROCTL_TEST_WALL_CLOCK"); at && *at) {
+    auto o = wall_offset_for(at, now);
+    if (!o) throw usage_error(fmt::format("PHAROCTL_TEST_WALL_CLOCK: \"{}\" is not YYYY-MM-DDTHH:MM:SS[.mmm]", at));
+    now += *o;
+  }
+  return now;
 }
 
 Deployer::Say sayer(const Globals& g) {
@@ -144,7 +159,7 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
     ReleaseStore store(s.paths);
     SupervisorRestarter restarter(s.paths, s.config);
     Deployer deployer(store, restarter, sayer(g), o->keep);
-    DeployResult r = deployer.deploy(content, std::chrono::system_clock::now(), deploying_user());
+    DeployResult r = deployer.deploy(content, deploy_time(), deploying_user());
     return finish(g, r, "deploy");
   };
 }
