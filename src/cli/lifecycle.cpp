@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "process/descriptors.hpp"
 #include "process/self_exe.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "process/spawn.hpp"
@@ -247,6 +248,7 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
     if (::chdir(c.cwd.c_str()) != 0)
       throw operation_failed(fmt::format("{}: {}", c.cwd.string(), std::strerror(errno)));
     std::fflush(stdout);
+    close_descriptors_from_3_on_exec();
     ::execve(argv[0], argv.data(), envp.data());
     throw operation_failed(fmt::format("cannot execute {}: {}", c.argv[0], std::strerror(errno)));
   };
