@@ -132,7 +132,7 @@ class Supervisor {
   void spawn(Instance& inst);
   void stop_vm(Instance& inst, After after);
   void on_child_exit(pid_t pid, int wait_status);
-  void after_end(Instance& inst, const std::string& what, bool clean, bool forced);
+  void after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended = false);
   void drain(Instance& inst, bool eof);
   void read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream);
 
@@ -464,32 +464,43 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()));
   inst.vm.reset();
   inst.probe.cancel();
-  inst.pid_file->remove();
   inst.last_exit = e;
   if (shutting_down_) {
+    inst.pid_file->remove();
     inst.state = "stopped";
     return;
   }
   After after = inst.after;
   inst.after = After::Policy;
   if (after == After::StartNow) {
-    spawn(inst);
+    spawn(inst);  // its pid record replaces the old one: no file work before the fork
     return;
   }
   if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, fmt::format("the new VM {}", e.describe()));
   if (after == After::Stay) {
+    inst.pid_file->remove();
     inst.state = "stopped";
     inst.reason = "stopped on request";
     for (int id : instance_stop_waiters_[inst.index]) reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
     instance_stop_waiters_.erase(inst.index);
     return;
   }
-  after_end(inst, e.describe(), !e.signaled && e.code == 0, forced);
+  after_end(inst, e.describe(), !e.signaled && e.code == 0, forced, true);
 }
 
-void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, bool forced) {
+void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended) {
   if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, what);
   RestartDecision d = inst.tracker.on_end(clock_.steady(), clean, forced);
+  if (ended && d.restart && d.delay <= Millis(0) && !shutting_down_) {
+    // The crash path: straight to the new VM, whose pid record replaces the old one; the log
+    // lines come after the fork.
+    spawn(inst);
+    sup(inst, fmt::format("restarted at once ({} restart{} within {})", inst.tracker.restarts_in_window(clock_.steady()),
+                          inst.tracker.restarts_in_window(clock_.steady()) == 1 ? "" : "s",
+                          format_duration(config_.restart.window)));
+    return;
+  }
+  inst.pid_file->remove();
   if (d.restart) {
     inst.state = "backoff";
     inst.restart_at = clock_.steady() + d.delay;
