@@ -46,8 +46,11 @@ using std::chrono::milliseconds;
 // What happens once the current VM of an instance has ended.
 enum class After { Policy, StartNow, Stay };
 
-constexpr Millis kFirstProbeGap{10};     // a starting VM is probed soon, then less and less often
-constexpr Millis kMaxStartProbeGap{500};
+// A starting VM is probed at once, then after 2 ms, 4, 8, ... and every 50 ms from then on until
+// healthy: a refused probe costs microseconds and leaves nothing behind (probe_socket.hpp), and
+// `start` returns the moment the VM answers.
+constexpr Millis kFirstProbeGap{2};
+constexpr Millis kMaxStartProbeGap{50};
 
 struct Vm {
   pid_t pid = 0;
@@ -156,6 +159,7 @@ class Supervisor {
   void finish_rollout();
   void begin_shutdown(const std::string& why);
   void reload_config();
+  void answer_start_waiters();
 
   // reporting
   ServiceStatus status() const;
@@ -181,6 +185,7 @@ class Supervisor {
   std::optional<Rollout> rollout_;
   std::vector<int> stop_clients_;
   std::map<int, std::vector<int>> instance_stop_waiters_;  // instance -> clients waiting for its stop
+  std::vector<int> start_waiters_;  // clients of "wait": answered once ready, or at the first trouble
   bool shutting_down_ = false;
   bool ready_ = false;
   std::string last_status_text_;
@@ -344,6 +349,7 @@ int Supervisor::run() {
     for (auto it = clients_.begin(); it != clients_.end();) it = it->second.closed ? clients_.erase(it) : std::next(it);
     on_timers();
     update_notify();
+    if (!start_waiters_.empty()) answer_start_waiters();
   }
   finish();
   return kExitOk;
@@ -398,8 +404,8 @@ void Supervisor::spawn(Instance& inst) {
   inst.state = "starting";
   inst.reason.clear();
   inst.health_failures = 0;
-  inst.probe_gap = kFirstProbeGap;
-  inst.next_probe = now + inst.probe_gap;
+  inst.probe_gap = Millis(0);
+  inst.next_probe = now;
   inst.grace_deadline = now + config_.health.grace;
   std::string line;
   for (const auto& a : cmd.argv) line += (line.empty() ? "" : " ") + a;
@@ -549,7 +555,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     return;
   }
   if (inst.state == "starting") {
-    inst.probe_gap = std::min({inst.probe_gap * 2, config_.health.interval, kMaxStartProbeGap});
+    inst.probe_gap = std::min({std::max(inst.probe_gap * 2, kFirstProbeGap), config_.health.interval, kMaxStartProbeGap});
     inst.next_probe = now + inst.probe_gap;
     inst.reason = "not healthy yet: " + r.detail;
     return;
@@ -737,11 +743,14 @@ void Supervisor::handle_request(int id, const std::string& line) {
   } else if (cmd == "stop") {
     stop_clients_.push_back(id);
     begin_shutdown("a stop request");
+  } else if (cmd == "wait") {
+    start_waiters_.push_back(id);
+    answer_start_waiters();
   } else if (cmd == "restart" || cmd == "reload") {
     begin_rollout(id, cmd, instance, cmd == "reload");
   } else {
     reply(id, {{"ok", false},
-               {"error", fmt::format("unknown cmd \"{}\" (one of: status, stop, restart, reload)", cmd)}});
+               {"error", fmt::format("unknown cmd \"{}\" (one of: status, wait, stop, restart, reload)", cmd)}});
   }
 }
 
@@ -889,6 +898,20 @@ void Supervisor::reload_config() {
   } catch (const std::exception& e) {
     broadcast(fmt::format("SIGHUP: keeping the previous configuration: {}", e.what()));
   }
+}
+
+// `start` waits here instead of polling status: the answer (a status) comes the moment every
+// instance is healthy, or one is in trouble (backoff, failed, stopped, restarted), or the
+// supervisor stops.
+void Supervisor::answer_start_waiters() {
+  bool trouble = std::any_of(instances_.begin(), instances_.end(), [](const Instance& i) {
+    return i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
+  });
+  if (!ready_ && !trouble && !shutting_down_) return;
+  nlohmann::json j = {{"ok", true}, {"status", to_json(status())}};
+  std::vector<int> waiting = std::move(start_waiters_);
+  start_waiters_.clear();
+  for (int id : waiting) reply(id, j);
 }
 
 ServiceStatus Supervisor::status() const {
