@@ -116,6 +116,11 @@ struct Rollout {
   int failed_instance = -1;
 };
 
+// After a failed probe of a VM that was healthy, the retries come at this pace rather than a
+// whole interval apart: a hung VM is replaced within interval + timeout + (retries - 1) x
+// (retry gap + timeout) of hanging (docs/supervisor.md), 27 s with the defaults, not 45.
+Millis retry_gap(const HealthConfig& h) { return std::min(h.interval, Millis(1000)); }
+
 std::string seconds_text(double s) { return fmt::format("{:.2f}s", s); }
 
 class Supervisor {
@@ -571,7 +576,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     stop_vm(inst, After::Policy);
     return;
   }
-  inst.next_probe = now + config_.health.interval;
+  inst.next_probe = now + retry_gap(config_.health);
 }
 
 std::optional<SteadyTime> Supervisor::next_deadline() const {
