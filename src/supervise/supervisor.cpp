@@ -433,11 +433,12 @@ void Supervisor::stop_vm(Instance& inst, After after) {
 }
 
 void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream) {
-  char buf[16384];
+  char buf[65536];
   size_t total = 0;
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
+      LogSink::Batch batch(*inst.log);  // the whole lines of one read in one write(2)
       lines.feed(std::string_view(buf, static_cast<size_t>(n)), [&](std::string_view l) { inst.log->write(stream, l); });
       total += static_cast<size_t>(n);
       if (total > (1u << 20)) return;  // a flood must not starve the rest of the loop
