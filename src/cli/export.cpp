@@ -1,5 +1,5 @@
-// pharoctl export systemd|initd|monit NAME [-o DIR]: the generated system files, on stdout or
-// into DIR.
+// pharoctl export systemd|initd|monit|nginx NAME [-o DIR]: the generated system files, on stdout
+// or into DIR.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
@@ -15,10 +15,13 @@ struct ExportFlags {
   std::string kind;
   std::string name;
   std::string out_dir;
+  NginxFlags nginx;
 };
 
 int run_export(const ExportFlags& f, const Globals& g) {
-  if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, g);
+  if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, f.nginx, g);
+  if (std::string flag = f.nginx.first_given(); !flag.empty())
+    throw usage_error(fmt::format("export {}: {} applies to `export nginx` only", f.kind, flag));
   auto kind = parse_system_kind(f.kind);
   if (!kind) {
     if (f.kind == "nginx" || f.kind == "k8s") throw operation_failed(fmt::format("`pharoctl export {}` is not implemented yet in this version", f.kind));
@@ -52,6 +55,7 @@ Runner define_export(CLI::App& cmd, const Globals& g) {
   cmd.add_option("KIND", f->kind, "systemd, initd, monit, nginx or k8s")->required();
   cmd.add_option("NAME", f->name, "The service")->required();
   cmd.add_option("-o,--output", f->out_dir, "Write the file into this directory (default: print it)");
+  define_nginx_flags(cmd, f->nginx);
   return [f, &g] { return run_export(*f, g); };
 }
 
