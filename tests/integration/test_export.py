@@ -122,7 +122,9 @@ def test_monit_check_validates(svc_home, tmp_path):
     text = check.read_text()
     for i in (0, 1):
         assert f'check process pharo-shop_{i} with pidfile "{svc_home}/shop/run/shop.{i}.pid"' in text
-        assert f"restart shop@{i}\"" in text
+        assert f"restart shop@{i}\"" in text and f"stop shop@{i}\"" in text and f"start shop@{i}\"" in text
+    assert "check program pharo-shop with path" in text and "status shop\"" in text
+    assert "if status = 3 then start" in text and text.count("depends on pharo-shop\n") == 2
     assert 'request "/metrics/system.status"' in text and 'content = "Status OK"' in text
     assert "port 42002 protocol http" in text and "port 42012 protocol http" in text
     assert "then unmonitor" in text and "then alert" in text
