@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "render/systemd.hpp"
 #include "service/system_install.hpp"
 #include "util/failure.hpp"
 
@@ -55,6 +56,9 @@ Runner define_enable(CLI::App& cmd, const Globals& g) {
     if (t.instance >= 0) throw usage_error(fmt::format("enable: give the service name without @ ({})", t.name));
     InstallChoice choice{f->systemd, f->initd, f->monit};
     if (!choice.systemd && !choice.initd) (system_has_systemd() ? choice.systemd : choice.initd) = true;
+    if (choice.systemd && !g.quiet)
+      if (std::string note = systemd_home_note(std::filesystem::absolute(home.root()).lexically_normal()); !note.empty())
+        fmt::print(stderr, "pharoctl: {}\n", note);
     return carry_out(plan_enable(home, t.name, choice), *f, g, "enable");
   };
 }

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/export_nginx.hpp"
 #include "render/system_files.hpp"
+#include "render/systemd.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 
@@ -36,6 +37,8 @@ int run_export(const ExportFlags& f, const Globals& g) {
   bool unit = std::filesystem::exists(system_file_path(SystemKind::Systemd, config.name), ec);
   InstallContext ctx = make_install_context(home, config, unit || *kind == SystemKind::Systemd);
   SystemFile file = render_system_file(*kind, config, ctx);
+  if (*kind == SystemKind::Systemd && !g.quiet)
+    if (std::string note = systemd_home_note(ctx.home); !note.empty()) fmt::print(stderr, "pharoctl: {}\n", note);
   if (f.out_dir.empty()) {
     fmt::print("{}", file.content);
     return kExitOk;

@@ -50,6 +50,13 @@ bool home_under_tmp(const std::filesystem::path& home) {
   return false;
 }
 
+std::string systemd_home_note(const std::filesystem::path& home) {
+  if (!home_under_tmp(home)) return "";
+  return fmt::format("note: the home {} is below /tmp: the unit leaves PrivateTmp out (a private /tmp would hide "
+                     "the home), and systemd-tmpfiles may clean it; a home such as /srv/pharo is safer",
+                     home.string());
+}
+
 namespace {
 
 bool under_user_homes(const std::filesystem::path& dir) {

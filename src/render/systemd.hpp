@@ -24,5 +24,8 @@ Millis systemd_watchdog(const ServiceConfig& config);
 
 // The home is below /tmp or /var/tmp (where PrivateTmp=yes would hide it).
 bool home_under_tmp(const std::filesystem::path& home);
+// What an operator should hear about the unit of a service in this home ("" when nothing):
+// said on stderr by export and enable.
+std::string systemd_home_note(const std::filesystem::path& home);
 
 }  // namespace pharoctl

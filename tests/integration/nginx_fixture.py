@@ -61,13 +61,16 @@ http {{
 """)
         self.proc = None
 
+    def conf(self):
+        return self.prefix / "nginx.conf"
+
     def check(self):
-        return subprocess.run([NGINX, "-t", "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")],
-                              capture_output=True, text=True)
+        return subprocess.run([NGINX, "-t", "-p", str(self.prefix), "-c", str(self.conf())], capture_output=True,
+                              text=True)
 
     def start(self):
-        self.proc = subprocess.Popen([NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"),
-                                      "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen([NGINX, "-p", str(self.prefix), "-c", str(self.conf()), "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_until(lambda: port_open(self.port) or self.proc.poll() is not None, timeout=10, what="nginx to listen")
         assert self.proc.poll() is None, self.proc.stderr.read().decode()
 

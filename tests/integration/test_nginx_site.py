@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from harness import free_port, pharoctl, port_open, wait_until
+from harness import free_port, pharoctl, wait_until
 from nginx_fixture import NGINX, Nginx, nginx_available
 from service_fixture import new_service, require, upload_image
 
@@ -37,12 +37,12 @@ def http_port(svc):
     return int(re.search(r"^http_port\s*=\s*(\d+)", toml, re.M).group(1))
 
 
-class StockNginx:
+class StockNginx(Nginx):
     """/etc/nginx as Debian installs it (nginx.conf, sites-enabled/default, snippets...), copied
     into the test's prefix with only its paths moved there and port 80 moved to a free
     loopback port; the exported site linked from sites-enabled/ as an operator would."""
 
-    def __init__(self, prefix, site_text):
+    def __init__(self, prefix, site_text):  # noqa: super().__init__ writes a config of its own
         self.prefix = prefix
         self.port = free_port()
         shutil.copytree("/etc/nginx", prefix / "etc", symlinks=True)
@@ -68,21 +68,8 @@ class StockNginx:
         os.symlink("../sites-available/pharo-shop.conf", prefix / "etc" / "sites-enabled" / "pharo-shop.conf")
         self.proc = None
 
-    def argv(self, *extra):
-        return [NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "etc" / "nginx.conf"), *extra]
-
-    def check(self):
-        return subprocess.run(self.argv("-t"), capture_output=True, text=True, timeout=30)
-
-    def start(self):
-        self.proc = subprocess.Popen(self.argv("-g", "daemon off;"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_until(lambda: port_open(self.port) or self.proc.poll() is not None, timeout=10, what="nginx to listen")
-        assert self.proc.poll() is None, self.proc.stderr.read().decode()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
+    def conf(self):
+        return self.prefix / "etc" / "nginx.conf"
 
 
 def get(port, host, path="/", source="127.0.0.1", cookie=None):
