@@ -123,3 +123,47 @@ def test_the_heartbeat_gets_sched_fifo_through_the_filter_and_the_jit_needs_wx(u
         pytest.skip(f"this kernel has no PR_SET_MDWE: {v.stderr.strip()}")
     assert v.returncode != 0 and "[version]" not in v.stdout, v.stdout + v.stderr
     assert "PROT_EXEC): Permission denied" in v.stdout + v.stderr, v.stdout + v.stderr
+
+
+def test_the_supervisor_runs_under_the_unit_as_its_user(tmp_path):
+    """pharoctl supervise itself (signalfd, the control socket, probes, spawning, the notify
+    socket) under the same restrictions, with pharo-sim as its VMs: READY=1 comes, the VMs are
+    healthy, the control socket answers, SIGTERM stops it cleanly."""
+    from supervise_harness import healthy, make_service, status
+    from test_supervise_notify import Listener
+
+    d = tempfile.mkdtemp(prefix="pharoctl-sandbox-home-")
+    try:
+        os.chmod(d, 0o755)
+        home = __import__("pathlib").Path(d) / "home"
+        home.mkdir()
+        cfg = make_service(home, "shop", instances=2, extra="")
+        toml = home / "shop" / "service.toml"
+        toml.write_text(toml.read_text().replace('runtime = "sim"', 'user = "daemon"\nruntime = "sim"'))
+        unit = tmp_path / "pharo-shop.service"
+        unit.write_text(pharoctl(home, "export", "systemd", "shop", check=0).stdout)
+        subprocess.run(["chown", "-R", "daemon:daemon", str(home)], check=True)
+        listener = Listener(home / "notify.sock")
+        os.chmod(home / "notify.sock", 0o777)
+        env = {k: v for k, v in os.environ.items() if k not in ("WATCHDOG_USEC", "JOURNAL_STREAM")}
+        env["NOTIFY_SOCKET"] = str(home / "notify.sock")
+        from harness import PHAROCTL
+        sup = subprocess.Popen([sys.executable, SANDBOX, str(unit), "daemon", "--rtprio", "skip", "--",
+                                os.path.realpath(PHAROCTL), "--home", str(home), "supervise", "shop"],
+                               cwd=str(home / "shop"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            listener.wait_for("READY=1", 30)
+            assert healthy(cfg, 0) and healthy(cfg, 1)
+            st = status(home, "shop")
+            assert st["state"] == "running" and all(i["state"] == "running" for i in st["instances"]), st
+            proc_status = open(f"/proc/{sup.pid}/status").read()
+            assert re.search(r"^Seccomp:\s+2$", proc_status, re.M), proc_status
+            assert re.search(r"^Uid:\s+1\s", proc_status, re.M), proc_status  # daemon
+            sup.terminate()
+            assert sup.wait(timeout=30) == 0, sup.stderr.read().decode()
+        finally:
+            if sup.poll() is None:
+                sup.kill()
+                sup.wait()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
