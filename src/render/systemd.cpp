@@ -126,14 +126,21 @@ std::string render_systemd_unit(const ServiceConfig& c, const InstallContext& ct
        "#  MemoryDenyWriteExecute: the Cog JIT maps its code zone read-write-execute.\n"
        "#  RestrictRealtime: the VM's heartbeat thread runs SCHED_FIFO (LimitRTPRIO above).\n"
        "#  PrivateNetwork, IPAddressDeny: the service serves HTTP and may call databases and APIs.\n"
-       "#  RestrictAddressFamilies without AF_NETLINK: getaddrinfo(AI_ADDRCONFIG) asks netlink.\n"
+       "#  RestrictAddressFamilies narrower than below: the control socket (AF_UNIX), HTTP and NeoConsole\n"
+       "#  (AF_INET, AF_INET6), getaddrinfo(AI_ADDRCONFIG), which asks the kernel through AF_NETLINK.\n"
        "#  ProcSubset=pid: the application's own tools (ps, free, exporters) read /proc/meminfo, /proc/stat.\n"
        "#  SystemCallFilter=~@resources: it holds sched_setscheduler, which the heartbeat needs.\n"
-       "#  RootDirectory: the VM runs from the host's runtime directory.\n";
+       "#  RootDirectory: the VM runs from the host's runtime directory.\n"
+       "#  DeviceAllow (char-rtc): ProtectClock=yes itself leaves /dev/rtc readable.\n"
+       "#  UMask=0077: log files are group-readable (0640) on purpose, for the operators' group.\n";
   if (tmp_home) {
     o += fmt::format("#  PrivateTmp: the home {} is below /tmp or /var/tmp, which a private /tmp would hide\n"
                      "#  from the service (and systemd-tmpfiles may clean it: move the home, e.g. to /srv/pharo).\n",
                      systemd_literal(ctx.home.string()));
+  }
+  if (under_user_homes(ctx.home)) {
+    o += "#  ProtectHome=yes: the home is below a user's home directory, so read-only (the service's own\n"
+         "#  directories writable through ReadWritePaths).\n";
   }
   if (low_port) {
     o += "#  PrivateUsers: an HTTP port below 1024 needs CAP_NET_BIND_SERVICE in the host's user namespace.\n";

@@ -14,7 +14,7 @@ from harness import pharoctl
 from test_export import systemd_root, verify_unit
 
 LEFT_OUT = ["MemoryDenyWriteExecute", "RestrictRealtime", "PrivateNetwork", "IPAddressDeny", "ProcSubset",
-            "RootDirectory"]
+            "RootDirectory", "DeviceAllow"]
 
 
 def exposure(unit):
