@@ -199,14 +199,12 @@ bool parse_duration(const std::string& text, Millis& out) {
 
 Millis parse_duration_option(const std::string& option, const std::string& text, Millis lo, Millis hi) {
   Millis d{};
-  if (!parse_duration(text, d)) {
-    std::string why = text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) ||
-                              text.find_first_not_of("0123456789") == std::string::npos
-                          ? "is not a duration"
-                          : "is not a duration of at most 30d";
-    throw usage_error(fmt::format("{}: \"{}\" {} (give a number and a unit, ms, s, m, h or d, from {} to {}, "
-                                  "as in 30s)", option, printable(text), why, format_duration(lo), format_duration(hi)));
+  bool parsed = parse_duration(text, d);
+  if (!parsed && !looks_like_duration(text)) {
+    throw usage_error(fmt::format("{}: \"{}\" is not a duration (give a number and a unit, ms, s, m, h or d, from {} to {}, "
+                                  "as in 30s)", option, printable(text), format_duration(lo), format_duration(hi)));
   }
+  if (!parsed) d = hi + Millis(1);  // too long to represent: out of range below
   if (d < lo || d > hi) {
     throw usage_error(fmt::format("{}: {} is out of range (give {} to {}, as in 30s)", option, printable(text),
                                   format_duration(lo), format_duration(hi)));
