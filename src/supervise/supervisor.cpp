@@ -364,8 +364,8 @@ int Supervisor::run() {
     for (auto it = clients_.begin(); it != clients_.end();) it = it->second.closed ? clients_.erase(it) : std::next(it);
     on_timers();
     update_notify();
-    if (!start_waiters_.empty()) answer_start_waiters();
     beat_watchdog(clock_.steady());
+    if (!start_waiters_.empty()) answer_start_waiters();
   }
   finish();
   return kExitOk;
