@@ -524,7 +524,7 @@ void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, 
     spawn(inst);
     sup(inst, fmt::format("restarted at once ({} restart{} within {})", inst.tracker.restarts_in_window(clock_.steady()),
                           inst.tracker.restarts_in_window(clock_.steady()) == 1 ? "" : "s",
-                          format_duration(config_.restart.window)));
+                          format_duration(config_.restart.window)), Priority::Notice);
     return;
   }
   inst.pid_file->remove();
