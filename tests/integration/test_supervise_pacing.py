@@ -3,8 +3,7 @@ retry; a late probe brings the next one forward (docs/supervisor.md)."""
 import datetime
 import re
 
-from harness import pharoctl, wait_until
-from supervise_harness import instance, make_service, repl, stop_quietly
+from supervise_harness import make_service, start_hang_and_wait_replaced, stop_quietly
 
 
 def test_a_late_probe_brings_the_retries_forward(home):
@@ -13,12 +12,7 @@ def test_a_late_probe_brings_the_retries_forward(home):
     cfg = make_service(home, "shop", health={"interval": "2s", "timeout": "1500ms", "retries": 3},
                        stop={"timeout": "1s"})
     try:
-        pharoctl(home, "start", "shop", check=0)
-        old = instance(home, "shop")["pid"]
-        repl(cfg["telnet"], "sim.hang", read_reply=False)
-        wait_until(lambda: instance(home, "shop")["pid"] not in (None, old) and
-                   instance(home, "shop")["state"] == "running", 30, what="hung VM replaced")
-        log = "".join(p.read_text() for p in (cfg["dir"] / "logs").glob("shop-*.log"))
+        old, log = start_hang_and_wait_replaced(home, cfg, 30)
         stamps = {}
         for line in log.splitlines():
             m = re.search(r"health failed (\d) of 3", line)
