@@ -188,6 +188,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
   ServicePaths paths = home.service(config.name);
   BuildInputs in = build_inputs(home, config);
   result.key = in.key;
+  result.source_commit = in.source_commit;
   result.dir = paths.builds() / in.key;
   std::error_code ec;
   if (!options.no_cache && fs::is_regular_file(result.dir / "manifest.json", ec)) {

@@ -27,6 +27,7 @@ struct BuildResult {
   std::filesystem::path dir;  // builds/<key>/
   bool cached = false;
   bool not_needed = false;    // strategy load-on-start: nothing to build
+  std::string source_commit;  // the commit a remote repository's ref resolved to ("" otherwise)
   std::chrono::milliseconds duration{0};
 };
 

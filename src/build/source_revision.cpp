@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -124,8 +125,10 @@ SourceRevision resolve_source_revision(const std::string& repository, const std:
   if (hosted->ref.empty()) {
     req.argv.push_back("HEAD");
   } else {
-    for (const char* prefix : {"refs/heads/", "refs/tags/"}) req.argv.push_back(prefix + hosted->ref);
-    req.argv.push_back(hosted->ref);
+    // ls-remote prints an annotated tag's commit (REF^{}) only when asked for by that name.
+    for (const std::string& name : {"refs/heads/" + hosted->ref, "refs/tags/" + hosted->ref, "refs/tags/" + hosted->ref + "^{}"}) {
+      req.argv.push_back(name);
+    }
   }
   req.timeout = timeout;
   req.env["GIT_TERMINAL_PROMPT"] = "0";  // a missing or private repository fails, never prompts

@@ -1,6 +1,8 @@
 #include "build/ston.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstddef>
 
 #include <fmt/format.h>
 
@@ -83,7 +85,11 @@ class Reader {
         case 'b': out += '\b'; break;
         case 'f': out += '\f'; break;
         case 'u': {
-          if (pos_ + 4 > s_.size()) fail("\\u needs four hex digits");
+          if (pos_ + 4 > s_.size() ||
+              !std::all_of(s_.begin() + static_cast<std::ptrdiff_t>(pos_), s_.begin() + static_cast<std::ptrdiff_t>(pos_ + 4),
+                           [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; })) {
+            fail("\\u needs four hex digits");
+          }
           unsigned long cp = std::stoul(s_.substr(pos_, 4), nullptr, 16);
           pos_ += 4;
           if (cp < 0x80) {

@@ -12,7 +12,7 @@ TEST(Ston, ReadsSmalltalkCiSpec) {
   // a comment
   #loading : [
     SCIMetacelloLoadSpec {
-      #baseline : 'My''Project', /* inline */
+      #baseline : 'My\'Project', /* inline */
       #load : [ 'default', "Tests" ],
       #platforms : [ #squeak, #pharo ],
       #onWarningLog : true,
@@ -56,7 +56,7 @@ TEST(Ston, ErrorsNameFileLineAndColumn) {
     }
     return std::string("no error");
   };
-  EXPECT_EQ(message("SmalltalkCISpec {\n  #loading : [ 'a' 'b' ]\n}").substr(0, 24), "p/.smalltalk.ston:2:21: ");
+  EXPECT_EQ(message("SmalltalkCISpec {\n  #loading : [ 'a' 'b' ]\n}").substr(0, 24), "p/.smalltalk.ston:2:20: ");
   EXPECT_NE(message("{ #a : 'open").find("closing quote"), std::string::npos);
   EXPECT_NE(message("{ #a : 1 } extra").find("after the value"), std::string::npos);
   EXPECT_NE(message("{ #a : @1 }").find("references"), std::string::npos);

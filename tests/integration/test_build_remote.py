@@ -117,6 +117,12 @@ def test_key_follows_the_branch_and_stays_cached_while_it_does_not_move(home, ho
     assert manifest(shop, k2)["inputs"]["source_commit"] == c2
     assert build(home, host).stdout.strip() == k2
 
+    # A tag, annotated: the commit it points to, not the tag object.
+    git(host.work, "tag", "-a", "v2", "-m", "release 2")
+    git(host.work, "push", "-q", "origin", "v2")
+    configure(shop, "github://acme/shop:v2/src")
+    assert manifest(shop, build(home, host).stdout.strip())["inputs"]["source_commit"] == c2
+
     # No ref: the remote's default branch (HEAD), which is main here.
     configure(shop, "github://acme/shop/src")
     assert manifest(shop, build(home, host).stdout.strip())["inputs"]["source_commit"] == c2
