@@ -6,30 +6,26 @@ namespace pharoctl {
 namespace {
 
 TEST(SourceRevision, ParsesMetacelloHostingUrls) {
-  auto r = parse_git_hosted("github://svenvc/NeoConsole:master/src");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->owner, "svenvc");
-  EXPECT_EQ(r->project, "NeoConsole");
-  EXPECT_EQ(r->ref, "master");
-  EXPECT_EQ(r->path, "src");
-  EXPECT_EQ(r->https_url(), "https://github.com/svenvc/NeoConsole.git");
-
-  auto bare = parse_git_hosted("github://acme/shop");
-  ASSERT_TRUE(bare);
-  EXPECT_EQ(bare->ref, "");
-  EXPECT_EQ(bare->path, "");
-
-  auto path_only = parse_git_hosted("gitlab://acme/shop/src/pharo");
-  ASSERT_TRUE(path_only);
-  EXPECT_EQ(path_only->ref, "");
-  EXPECT_EQ(path_only->path, "src/pharo");
-  EXPECT_EQ(path_only->https_url(), "https://gitlab.com/acme/shop.git");
-
-  auto tag = parse_git_hosted("bitbucket://acme/shop:v1.2.0");
-  ASSERT_TRUE(tag);
-  EXPECT_EQ(tag->ref, "v1.2.0");
-  EXPECT_EQ(tag->path, "");
-
+  struct Case {
+    const char* url;
+    const char *owner, *project, *ref, *path, *https;
+  };
+  const Case cases[] = {
+      {"github://svenvc/NeoConsole:master/src", "svenvc", "NeoConsole", "master", "src",
+       "https://github.com/svenvc/NeoConsole.git"},
+      {"github://acme/shop", "acme", "shop", "", "", "https://github.com/acme/shop.git"},
+      {"gitlab://acme/shop/src/pharo", "acme", "shop", "", "src/pharo", "https://gitlab.com/acme/shop.git"},
+      {"bitbucket://acme/shop:v1.2.0", "acme", "shop", "v1.2.0", "", "https://bitbucket.org/acme/shop.git"},
+  };
+  for (const Case& c : cases) {
+    auto r = parse_git_hosted(c.url);
+    ASSERT_TRUE(r) << c.url;
+    EXPECT_EQ(r->owner, c.owner) << c.url;
+    EXPECT_EQ(r->project, c.project) << c.url;
+    EXPECT_EQ(r->ref, c.ref) << c.url;
+    EXPECT_EQ(r->path, c.path) << c.url;
+    EXPECT_EQ(r->https_url(), c.https) << c.url;
+  }
   EXPECT_FALSE(parse_git_hosted("tonel:///src/shop"));
   EXPECT_FALSE(parse_git_hosted("gitlocal:///src/shop"));
   EXPECT_FALSE(parse_git_hosted("http://smalltalkhub.com/mc/x/y/main"));

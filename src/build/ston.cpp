@@ -168,50 +168,40 @@ class Reader {
 
   StonValue map(StonValue& v) {
     v.kind = StonValue::Kind::Map;
-    ++pos_;  // {
-    skip();
-    if (peek() == '}') {
-      ++pos_;
-      return v;
-    }
-    for (;;) {
+    return sequence(v, '}', "map", [&] {
       StonValue key = value();
       expect(':');
       StonValue val = value();
       v.entries.emplace_back(std::move(key), std::move(val));
-      skip();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos_;
-        return v;
-      }
-      fail("expected ',' or '}' in a map");
-    }
+    });
   }
 
   StonValue list(StonValue& v) {
     v.kind = StonValue::Kind::List;
-    ++pos_;  // [
+    return sequence(v, ']', "list", [&] { v.items.push_back(value()); });
+  }
+
+  // The elements between the opening bracket at pos_ and `close`, separated by commas.
+  template <class Element>
+  StonValue sequence(StonValue& v, char close, const char* what, Element element) {
+    ++pos_;
     skip();
-    if (peek() == ']') {
+    if (peek() == close) {
       ++pos_;
       return v;
     }
     for (;;) {
-      v.items.push_back(value());
+      element();
       skip();
       if (peek() == ',') {
         ++pos_;
         continue;
       }
-      if (peek() == ']') {
+      if (peek() == close) {
         ++pos_;
         return v;
       }
-      fail("expected ',' or ']' in a list");
+      fail(fmt::format("expected ',' or '{}' in a {}", close, what));
     }
   }
 

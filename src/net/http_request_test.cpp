@@ -1,57 +1,17 @@
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <thread>
-
 #include <gtest/gtest.h>
 
 #include "net/http_client.hpp"
+#include "net/loopback_test_server.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
 namespace {
 
-// A one-shot server on loopback that answers the first request with `answer` and closes.
-class OneShotServer {
+// Answers the first request with fixed bytes.
+class OneShotServer : public test_support::LoopbackServer {
  public:
-  explicit OneShotServer(std::string answer) : answer_(std::move(answer)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 1);
-    thread_ = std::thread([this] {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      std::string req;
-      char buf[4096];
-      while (req.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = ::recv(c, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        req.append(buf, static_cast<size_t>(n));
-      }
-      ::send(c, answer_.data(), answer_.size(), MSG_NOSIGNAL);
-      ::shutdown(c, SHUT_WR);
-      ::close(c);
-    });
-  }
-  ~OneShotServer() {
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/metrics/x"; }
-
- private:
-  std::string answer_;
-  int fd_ = -1;
-  int port_ = 0;
-  std::thread thread_;
+  using LoopbackServer::LoopbackServer;
+  std::string url() const { return LoopbackServer::url("/metrics/x"); }
 };
 
 std::string failure_of(const std::string& answer) {
@@ -93,15 +53,7 @@ TEST(HttpRequest, ErrorStatusIsAnAnswer) {
 }
 
 TEST(HttpRequest, RefusedSaysSo) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);  // bound then closed: nothing listens there
+  int port = test_support::LoopbackServer::refused_port();
   try {
     http_get("http://127.0.0.1:" + std::to_string(port) + "/", std::chrono::seconds(5));
     FAIL();
