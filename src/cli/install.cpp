@@ -29,6 +29,7 @@ nlohmann::json runtime_json(const Runtime& r) {
           {"image_format", r.image_format},
           {"image_pharo_version", r.image_pharo_version},
           {"image_size", r.image_size},
+          {"image_sha256", r.image_sha256},
           {"source", r.source},
           {"installed_at", r.installed_at}};
 }
@@ -58,7 +59,7 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
   cmd.add_option("--name", args->name, "Name under runtimes/ (default pharo-VERSION, or sim)");
   cmd.add_option("--mirror", args->mirror, "Base URL replacing https://files.pharo.org");
   cmd.add_option("--sha256", args->sha256,
-                 "Pin the runtime: the SHA-256 its image must have (as `runtimes` shows it), checked before installing");
+                 "Pin the runtime: the SHA-256 its image must have (image_sha256 of `runtimes --json`), checked before installing");
   return [args, &globals]() -> int {
     Home home = globals.resolve_home();
     InstallOptions options;

@@ -46,7 +46,7 @@ TEST(BuildScript, IcebergHttpsAndTokensAroundTheLoadsNeverTheirValues) {
   std::string s = render_build_script(c);
   size_t https = s.find("remoteTypeSelector: #httpsUrl");
   size_t token = s.find("at: 'GITHUB_TOKEN' ifAbsent:");
-  size_t store = s.find("storeCredential: ((Smalltalk at: #IceTokenCredentials) new");
+  size_t store = s.find("(Smalltalk at: #IceTokenCredentials) new username: 'x-access-token'; token: token");
   size_t neo = s.find("NeoConsoleTelnetServer");
   size_t load = s.find("baseline: 'Shop'");
   size_t forget = s.find("store removeCredential: credential");

@@ -27,11 +27,15 @@ std::string render_iceberg_setup() {
       "  (Smalltalk at: #Iceberg) remoteTypeSelector: #httpsUrl.\n"
       "  (Smalltalk at: #IceCredentialStore) current storeFile: nil.\n";
   for (const TokenHost& t : kTokenHosts) {
+    // IceTokenCredentials where this Iceberg has it, else (older Iceberg) the token as the
+    // password of IcePlaintextCredentials, which git hosts accept the same way over https.
     out += fmt::format(
-        "  (Smalltalk os environment at: {} ifAbsent: [ '' ]) ifNotEmpty: [ :token |\n"
+        "  (Smalltalk os environment at: {0} ifAbsent: [ '' ]) ifNotEmpty: [ :token |\n"
         "    (Smalltalk at: #IceCredentialStore) current\n"
-        "      storeCredential: ((Smalltalk at: #IceTokenCredentials) new username: {}; token: token; yourself)\n"
-        "      forHostname: {} ].\n",
+        "      storeCredential: ((Smalltalk hasClassNamed: #IceTokenCredentials)\n"
+        "        ifTrue: [ (Smalltalk at: #IceTokenCredentials) new username: {1}; token: token; yourself ]\n"
+        "        ifFalse: [ (Smalltalk at: #IcePlaintextCredentials) new username: {1}; password: token; yourself ])\n"
+        "      forHostname: {2} ].\n",
         smalltalk_string(t.variable), smalltalk_string(t.username), smalltalk_string(t.host));
   }
   out += "  ].\n";
@@ -45,8 +49,8 @@ std::string render_iceberg_forget_credentials() {
       "  (Smalltalk at: #IceCredentialStore) current in: [ :store |\n";
   for (const TokenHost& t : kTokenHosts) {
     out += fmt::format(
-        "    (store plaintextCredentialForHostname: {}) in: [ :credential |\n"
-        "      (credential isKindOf: (Smalltalk at: #IceTokenCredentials)) ifTrue: [ store removeCredential: credential ] ].\n",
+        "    (store plaintextCredentialForHostname: {0}) in: [ :credential |\n"
+        "      credential host = {0} ifTrue: [ store removeCredential: credential ] ].\n",
         smalltalk_string(t.host));
   }
   out += "    store storeFile: (Smalltalk at: #IceCredentialStore) storeFile ] ].\n";
