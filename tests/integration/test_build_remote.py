@@ -154,3 +154,19 @@ def test_missing_ref_is_named(home, host, shop):
     proc = build(home, host, check=1)
     assert "ref 'nosuchbranch'" in proc.stderr and "no branch or tag of that name" in proc.stderr
     assert not (shop / "builds").exists() or not [p for p in os.listdir(shop / "builds") if not p.startswith(".")]
+
+
+def test_token_reaches_neither_files_nor_command_lines(home, host, shop):
+    host.commit("Class { #name : #BaselineOfShop }\n")
+    host.start()
+    configure(shop, "github://acme/shop:main/src")
+    secret = "ghp_i13cSecretTokenValue0123456789"
+    env = dict(host.env(), GITHUB_TOKEN=secret)
+    key = pharoctl(home, "build", "shop", env=env, check=0).stdout.strip()
+    script = (shop / "builds" / key / "build.st").read_text()
+    assert "'GITHUB_TOKEN'" in script and "IceTokenCredentials" in script
+    for root, _, files in os.walk(home):
+        for name in files:
+            path = os.path.join(root, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                assert secret.encode() not in open(path, "rb").read(), path
