@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "build/credentials.hpp"
+#include "build/smalltalkci_spec.hpp"
+#include "build/source_revision.hpp"
 #include "render/build_script.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
@@ -124,7 +126,8 @@ fs::path local_repository_path(const std::string& repository, const fs::path& ba
   return {};
 }
 
-BuildInputs build_inputs(const Home& home, const ServiceConfig& config) {
+BuildInputs build_inputs(const Home& home, const ServiceConfig& service_config) {
+  const ServiceConfig config = with_smalltalk_ston(service_config, home.service(service_config.name).dir());
   BuildInputs in;
   in.runtime = config.runtime;
   Runtime rt = load_runtime(home, config.runtime);
@@ -133,11 +136,21 @@ BuildInputs build_inputs(const Home& home, const ServiceConfig& config) {
   // this keeps a cache hit free of hashing a 70 MB file.
   in.base_image_sha256 = rt.image_sha256.empty() ? sha256_file(rt.image_path()) : rt.image_sha256;
   in.repository = config.source.repository;
+  in.configured_repository = config.source.repository;
   in.baseline = config.source.baseline;
   in.groups = config.source.groups;
   fs::path local = local_repository_path(config.source.repository, home.service(config.name).dir());
   // The VM runs in a scratch directory: a relative local repository is handed to it absolute.
   ServiceConfig rendered = config;
+  if (local.empty() && !config.source.repository.empty()) {
+    // A remote repository: its ref resolved to the commit, which both enters the key and is
+    // what build.st loads (docs/runtimes-and-builds.md, "Build keys").
+    SourceRevision rev = resolve_source_revision(config.source.repository, load_credentials(home));
+    in.source_commit = rev.commit;
+    // Keyed on the pinned form: `main` resolved to C and a service pinned to C share one build.
+    in.repository = rev.repository;
+    rendered.source.repository = rev.repository;
+  }
   if (!local.empty()) {
     local = local.lexically_normal();
     std::string scheme = config.source.repository.substr(0, config.source.repository.find("://") + 3);
@@ -157,7 +170,7 @@ BuildInputs build_inputs(const Home& home, const ServiceConfig& config) {
   h.update("pharoctl build inputs v1\n");
   for (const std::string& part : {in.runtime, in.base_image_sha256, sha256_hex(in.script), in.repository, in.baseline,
                                   fmt::format("{}", fmt::join(in.groups, ",")), config.image,
-                                  in.local_repository_hash}) {
+                                  in.local_repository_hash, in.source_commit}) {
     h.update(part);
     h.update("\n", 1);
   }
@@ -175,6 +188,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
   ServicePaths paths = home.service(config.name);
   BuildInputs in = build_inputs(home, config);
   result.key = in.key;
+  result.source_commit = in.source_commit;
   result.dir = paths.builds() / in.key;
   std::error_code ec;
   if (!options.no_cache && fs::is_regular_file(result.dir / "manifest.json", ec)) {
@@ -248,11 +262,13 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
        {{"runtime", in.runtime},
         {"base_image_sha256", in.base_image_sha256},
         {"build_script_sha256", sha256_hex(in.script)},
-        {"repository", in.repository},
+        {"repository", in.configured_repository},
+        {"resolved_repository", in.repository},
         {"baseline", in.baseline},
         {"groups", in.groups},
         {"local_repository", in.local_repository},
-        {"local_repository_hash", in.local_repository_hash}}},
+        {"local_repository_hash", in.local_repository_hash},
+        {"source_commit", in.source_commit}}},
       {"sizes",
        {{"image", header.file_size},
         {"changes", fs::exists(scratch / (image + ".changes")) ? fs::file_size(scratch / (image + ".changes")) : 0}}},

@@ -27,6 +27,7 @@ struct BuildResult {
   std::filesystem::path dir;  // builds/<key>/
   bool cached = false;
   bool not_needed = false;    // strategy load-on-start: nothing to build
+  std::string source_commit;  // the commit a remote repository's ref resolved to ("" otherwise)
   std::chrono::milliseconds duration{0};
 };
 
@@ -40,10 +41,12 @@ struct BuildInputs {
   std::string runtime;
   std::string base_image_sha256;
   std::string script;
-  std::string repository, baseline;
+  std::string repository, baseline;   // repository: pinned to source_commit for remote ones
+  std::string configured_repository;  // as service.toml (or its .smalltalk.ston) names it
   std::vector<std::string> groups;
   std::string local_repository;       // resolved path, "" for remote repositories
   std::string local_repository_hash;  // hash of its files (committed or not)
+  std::string source_commit;          // the commit a git-hosted remote repository's ref names
   std::string key;
 };
 BuildInputs build_inputs(const Home& home, const ServiceConfig& config);

@@ -47,11 +47,13 @@ Runner define_build(CLI::App& cmd, const Globals& globals) {
                                         {"key", r.key},
                                         {"dir", r.dir.string()},
                                         {"cached", r.cached},
+                                        {"source_commit", r.source_commit.empty() ? nlohmann::json() : nlohmann::json(r.source_commit)},
                                         {"duration_ms", r.duration.count()}}
                              .dump(2));
       return kExitOk;
     }
     if (!globals.quiet) {
+      if (!r.source_commit.empty()) fmt::print(stderr, "{}: source at commit {}\n", config.name, r.source_commit);
       if (r.cached) fmt::print(stderr, "{}: inputs unchanged, reusing build {}\n", config.name, r.key);
       else fmt::print(stderr, "{}: built in {:.1f}s into {}\n", config.name, static_cast<double>(r.duration.count()) / 1000.0, r.dir.string());
     }

@@ -8,6 +8,7 @@
 #include "runtime/installer.hpp"
 #include "runtime/runtime.hpp"
 #include "util/failure.hpp"
+#include "util/sha256.hpp"
 
 namespace pharoctl::cli {
 
@@ -28,6 +29,7 @@ nlohmann::json runtime_json(const Runtime& r) {
           {"image_format", r.image_format},
           {"image_pharo_version", r.image_pharo_version},
           {"image_size", r.image_size},
+          {"image_sha256", r.image_sha256},
           {"source", r.source},
           {"installed_at", r.installed_at}};
 }
@@ -46,6 +48,7 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
     std::vector<std::string> from;
     std::string name;
     std::string mirror;
+    std::string sha256;
   };
   auto args = std::make_shared<Args>();
   cmd.add_option("VERSION", args->version,
@@ -54,12 +57,18 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
                  "A directory laid out as get.pharo.org leaves it, or the image and VM zips (no network)")
       ->expected(1, 2);
   cmd.add_option("--name", args->name, "Name under runtimes/ (default pharo-VERSION, or sim)");
-  cmd.add_option("--mirror", args->mirror, "Base URL replacing http://files.pharo.org");
+  cmd.add_option("--mirror", args->mirror, "Base URL replacing https://files.pharo.org");
+  cmd.add_option("--sha256", args->sha256,
+                 "Pin the runtime: the SHA-256 its image must have (image_sha256 of `runtimes --json`), checked before installing");
   return [args, &globals]() -> int {
     Home home = globals.resolve_home();
     InstallOptions options;
     options.name = args->name;
     options.mirror = args->mirror;
+    if (!args->sha256.empty() && !is_sha256_hex(args->sha256)) {
+      throw usage_error(fmt::format("--sha256 {}: expected 64 hex digits (the SHA-256 of the runtime's image)", args->sha256));
+    }
+    options.image_sha256 = args->sha256;
     bool terminal = ::isatty(2) == 1;
     options.progress = !globals.quiet && terminal;
     // Steps are shown on a terminal or with -v; warnings always, unless -q.
@@ -90,6 +99,7 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
       result = install_download(home, options);
     }
     const Runtime& r = result.runtime;
+    if (result.already_installed) check_pinned_image(r, options);
     if (globals.json) {
       nlohmann::json j = runtime_json(r);
       j["already_installed"] = result.already_installed;

@@ -2,6 +2,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "build/smalltalkci_spec.hpp"
 #include "cli/prompt.hpp"
 #include "service/new_service.hpp"
 #include "service/port_allocation.hpp"
@@ -22,6 +24,7 @@ struct NewFlags {
   std::string name;
   std::optional<std::string> runtime, description, user, image, repository, baseline, groups;
   std::optional<std::string> http_port, telnet_port, metrics_port, instances;
+  std::optional<std::string> from_ston;  // --from-ston [FILE]: "" means ./.smalltalk.ston
   bool yes = false;
 };
 
@@ -36,6 +39,41 @@ std::string check_user(const std::string& v) {
     return fmt::format("\"{}\" is not a user on this machine (create it first, or leave it empty for the user running pharoctl)", v);
   }
   return "";
+}
+
+// The absolute path of the .smalltalk.ston `new --from-ston [FILE]` names, read once now so that
+// a file pharoctl cannot build from is refused before anything is written.
+std::string smalltalk_ston_for_new(const NewFlags& f) {
+  for (const auto* given : {&f.repository, &f.baseline, &f.groups}) {
+    if (*given) {
+      throw usage_error("source: --from-ston takes repository, baseline and groups from the file; drop --repository, --baseline and --groups");
+    }
+  }
+  std::filesystem::path file = f.from_ston->empty() ? std::filesystem::path(".smalltalk.ston") : std::filesystem::path(*f.from_ston);
+  file = std::filesystem::absolute(file).lexically_normal();
+  source_from_smalltalk_ston(file);  // throws a usage error naming the file
+  return file.string();
+}
+
+template <class Answer>
+void ask_source(ServiceConfig& c, const NewFlags& f, Answer& answer) {
+  c.source.repository =
+      answer("source.repository", "--repository", "Metacello repository (empty: none)", f.repository, "", check_repository);
+  auto baseline_check = [&](const std::string& v) {
+    if (std::string why = check_baseline(v); !why.empty()) return why;
+    if (!v.empty() && c.source.repository.empty()) {
+      return std::string("is set but there is no repository (give --repository too, or leave the baseline empty)");
+    }
+    return std::string();
+  };
+  c.source.baseline = answer("source.baseline", "--baseline", "Baseline (without BaselineOf)", f.baseline, "",
+                             baseline_check);
+  std::string groups_text = answer("source.groups", "--groups", "Groups (comma separated)", f.groups, "default",
+                                   [](const std::string& v) {
+                                     std::vector<std::string> tmp;
+                                     return parse_groups(v, tmp);
+                                   });
+  parse_groups(groups_text, c.source.groups);
 }
 
 int run_new(NewFlags f, const Globals& g) {
@@ -76,23 +114,11 @@ int run_new(NewFlags f, const Globals& g) {
   if (c.user == me && !f.user) c.user = "";
   c.description = answer("description", "--description", "Description", f.description, c.description, check_description);
   c.runtime = answer("runtime", "--runtime", "Runtime", f.runtime, default_runtime(home), check_runtime_name);
-  c.source.repository =
-      answer("source.repository", "--repository", "Metacello repository (empty: none)", f.repository, "", check_repository);
-  auto baseline_check = [&](const std::string& v) {
-    if (std::string why = check_baseline(v); !why.empty()) return why;
-    if (!v.empty() && c.source.repository.empty()) {
-      return std::string("is set but there is no repository (give --repository too, or leave the baseline empty)");
-    }
-    return std::string();
-  };
-  c.source.baseline = answer("source.baseline", "--baseline", "Baseline (without BaselineOf)", f.baseline, "",
-                             baseline_check);
-  std::string groups_text = answer("source.groups", "--groups", "Groups (comma separated)", f.groups, "default",
-                                   [](const std::string& v) {
-                                     std::vector<std::string> tmp;
-                                     return parse_groups(v, tmp);
-                                   });
-  parse_groups(groups_text, c.source.groups);
+  if (f.from_ston) {
+    c.source.smalltalk_ston = smalltalk_ston_for_new(f);
+  } else {
+    ask_source(c, f, answer);
+  }
   std::string count_text = answer("instances.count", "--instances", "Number of instances", f.instances, "1",
                                   [](const std::string& v) {
                                     int n = 0;
@@ -180,6 +206,11 @@ int run_new(NewFlags f, const Globals& g) {
       std::string v = c.runtime.rfind("pharo-", 0) == 0 ? c.runtime.substr(6) : c.runtime;
       fmt::print("runtime {} is not installed yet: pharoctl install {}\n", c.runtime, v);
     }
+    if (!c.source.smalltalk_ston.empty()) {
+      SourceConfig from = source_from_smalltalk_ston(c.source.smalltalk_ston);
+      fmt::print("source: baseline {} from {}, groups {} (read from {} at each build)\n", from.baseline, from.repository,
+                 fmt::join(from.groups, ","), c.source.smalltalk_ston);
+    }
     fmt::print("next: edit {}, then pharoctl start {}\n", (r.dir / c.app.start).string(), c.name);
   }
   return kExitOk;
@@ -197,6 +228,11 @@ Runner define_new(CLI::App& cmd, const Globals& g) {
   cmd.add_option("--repository", f->repository, "Metacello repository, e.g. github://acme/shop:main/src");
   cmd.add_option("--baseline", f->baseline, "Baseline name without the BaselineOf prefix");
   cmd.add_option("--groups", f->groups, "Metacello groups, comma separated (default: default)");
+  cmd.add_option("--from-ston", f->from_ston,
+                 "Take repository, baseline and groups from a project's smalltalkCI file at each build "
+                 "(default FILE: ./.smalltalk.ston)")
+      ->expected(0, 1)
+      ->type_name("[FILE]");
   cmd.add_option("--http-port", f->http_port, "HTTP port of instance 0 (default: next free from 8080)");
   cmd.add_option("--telnet-port", f->telnet_port, "NeoConsole REPL port (default: next free from 42001)");
   cmd.add_option("--metrics-port", f->metrics_port, "NeoConsole metrics port (default: next free from 42002)");

@@ -54,12 +54,12 @@ void step(const Globals& g, const Home& home, const std::vector<std::string>& ar
   if (rc != 0) throw operation_failed(fmt::format("quickstart stopped: {} failed (exit {}); the output above says why", what, rc));
 }
 
-// Whether files.pharo.org answers on port 80 within a few seconds.
+// Whether files.pharo.org answers on its https port within a few seconds.
 bool pharo_org_reachable() {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
-  if (::getaddrinfo("files.pharo.org", "80", &hints, &res) != 0) return false;
+  if (::getaddrinfo("files.pharo.org", "443", &hints, &res) != 0) return false;
   bool ok = false;
   for (addrinfo* ai = res; ai && !ok; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);

@@ -1,7 +1,10 @@
 #pragma once
-// A small HTTP/1.1 client for loopback endpoints (NeoConsole metrics, health URLs): one request
-// per connection, a deadline over the whole exchange. Not a general web client: the installer
-// uses libcurl for the network.
+// HTTP for loopback endpoints (NeoConsole metrics, health URLs). Two halves in two files: the
+// URL parsing, address resolution and request text here (http_client.cpp) are all the
+// supervisor's non-blocking health probe takes, so it stays lean; http_request, the CLI's
+// blocking client, is libcurl (http_request.cpp), which the CLI maps anyway, so that a
+// malformed answer (bad chunked framing, short body) is an error rather than a silent
+// truncation.
 #include <chrono>
 #include <netdb.h>
 
@@ -34,7 +37,8 @@ struct HttpResponse {
   std::string body;
 };
 
-// Throws Failure(kExitFailed) with a one-line reason (refused, timed out, malformed answer).
+// One request, a deadline over the whole exchange, no redirects, answers up to 64 MiB. Throws
+// Failure(kExitFailed) "URL: reason" (refused, timed out, malformed answer).
 HttpResponse http_request(const std::string& method, const std::string& url, std::chrono::milliseconds timeout);
 inline HttpResponse http_get(const std::string& url, std::chrono::milliseconds timeout) {
   return http_request("GET", url, timeout);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "render/iceberg.hpp"
 #include "render/smalltalk.hpp"
 
 namespace pharoctl {
@@ -12,9 +13,11 @@ std::string render_build_script(const ServiceConfig& config) {
                      config.name);
   out += "\"Epicea records every change a load makes; a server image does not need that log.\"\n";
   out += "EpMonitor current disable.\n\n";
+  out += render_iceberg_setup() + "\n";
   out += render_ensure_neoconsole();
   std::string load = render_source_load(config.source);
   if (!load.empty()) out += "\n" + load;
+  out += "\n" + render_iceberg_forget_credentials();
   out += "\n\"Clean-up before the snapshot.\"\n";
   out += "Smalltalk garbageCollect.\n";
   return out;

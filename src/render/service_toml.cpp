@@ -40,9 +40,14 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("runtime     = {}   # a directory under runtimes/ (pharoctl runtimes)\n", toml_string(c.runtime));
   o += fmt::format("image       = {}   # the image's name, without .image\n", toml_string(c.image));
   o += "\n[source]                       # what `pharoctl build` loads\n";
-  o += fmt::format("repository = {}   # Metacello repository; empty: nothing to load\n", toml_string(c.source.repository));
-  o += fmt::format("baseline   = {}   # without the BaselineOf prefix\n", toml_string(c.source.baseline));
-  o += fmt::format("groups     = {}\n", toml_string_array(c.source.groups));
+  if (!c.source.smalltalk_ston.empty()) {
+    o += fmt::format("smalltalk_ston = {}   # repository, baseline and groups: read from it at each build\n",
+                     toml_string(c.source.smalltalk_ston));
+  } else {
+    o += fmt::format("repository = {}   # Metacello repository; empty: nothing to load\n", toml_string(c.source.repository));
+    o += fmt::format("baseline   = {}   # without the BaselineOf prefix\n", toml_string(c.source.baseline));
+    o += fmt::format("groups     = {}\n", toml_string_array(c.source.groups));
+  }
   o += fmt::format("strategy   = {}   # image: prebuilt image | load-on-start: load at every start\n",
                    toml_string(to_string(c.source.strategy)));
   o += "\n[app]\n";

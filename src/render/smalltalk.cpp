@@ -26,12 +26,17 @@ std::string render_metacello_load(const std::string& repository, const std::stri
                      smalltalk_string(baseline), load);
 }
 
+std::string neoconsole_repository() { return fmt::format("github://svenvc/NeoConsole:{}/src", kNeoConsoleCommit); }
+
 std::string render_ensure_neoconsole() {
-  return "(Smalltalk hasClassNamed: #NeoConsoleTelnetServer) ifFalse: [\n"
-         "  Metacello new\n"
-         "    repository: 'github://svenvc/NeoConsole/src';\n"
-         "    baseline: 'NeoConsole';\n"
-         "    load ].\n";
+  return fmt::format(
+      "\"NeoConsole pinned to one commit, so that two builds with one key load the same console.\"\n"
+      "(Smalltalk hasClassNamed: #NeoConsoleTelnetServer) ifFalse: [\n"
+      "  Metacello new\n"
+      "    repository: {};\n"
+      "    baseline: 'NeoConsole';\n"
+      "    load ].\n",
+      smalltalk_string(neoconsole_repository()));
 }
 
 std::string render_source_load(const SourceConfig& source) {

@@ -18,6 +18,11 @@ std::string smalltalk_string_array(const std::vector<std::string>& items);
 std::string render_metacello_load(const std::string& repository, const std::string& baseline,
                                   const std::vector<std::string>& groups);
 
+// The NeoConsole commit every build and load-on-start script loads (svenvc/NeoConsole, tested by
+// its CI on Pharo 7 to 13). Pinned: an unpinned load would make two builds of one key differ.
+inline constexpr const char* kNeoConsoleCommit = "d281b91e636a146cb2daead1d8f34da253d825ed";
+std::string neoconsole_repository();  // github://svenvc/NeoConsole:<commit>/src
+
 // Loads NeoConsole unless the image already has it: a base image straight from files.pharo.org
 // lacks it, a built image has it.
 std::string render_ensure_neoconsole();

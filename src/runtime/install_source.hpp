@@ -12,7 +12,7 @@ namespace pharoctl {
 
 class Home;
 
-inline constexpr const char* kFilesPharoOrg = "http://files.pharo.org";
+inline constexpr const char* kFilesPharoOrg = "https://files.pharo.org";
 
 struct ZipNames {
   std::string image;  // "pharoImage-x86_64.zip"

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -209,6 +210,7 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   for (const RuntimeFile& f : r.files) {
     if (f.path == r.image) r.image_sha256 = f.sha256;
   }
+  check_pinned_image(r, options);
   write_file_atomic(dir / "runtime.toml", render_runtime_toml(r));
   if (!scratch.commit(home.runtime_dir(name))) {
     if (auto existing = already_installed(home, name)) return *existing;
@@ -244,6 +246,19 @@ void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) 
 }
 
 }  // namespace
+
+void check_pinned_image(const Runtime& runtime, const InstallOptions& options) {
+  if (options.image_sha256.empty()) return;
+  std::string want = options.image_sha256;
+  std::transform(want.begin(), want.end(), want.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (runtime.image_sha256 != want) {
+    throw operation_failed(fmt::format("runtime {}: {} has SHA-256 {}, but --sha256 pins {}{}", runtime.name,
+                                       runtime.image, runtime.image_sha256, want,
+                                       runtime.dir.empty() || !fs::exists(runtime.dir / "runtime.toml")
+                                           ? ": nothing installed"
+                                           : " (it was installed before; remove it to install the pinned one)"));
+  }
+}
 
 InstallResult install_from_directory(const Home& home, const fs::path& dir, const InstallOptions& options) {
   std::error_code ec;

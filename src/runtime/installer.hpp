@@ -19,7 +19,10 @@ class Home;
 struct InstallOptions {
   std::string version;  // "130"...; empty: found from the files (header, sources name)
   std::string name;     // empty: "pharo-<version>"
-  std::string mirror;   // replaces http://files.pharo.org for downloads
+  std::string mirror;   // replaces https://files.pharo.org for downloads
+  // The SHA-256 the runtime's image must have (install --sha256): checked once the files are
+  // unpacked, before the runtime is moved into place; a mismatch installs nothing.
+  std::string image_sha256;
   bool progress = false;  // draw a progress bar (stderr is a terminal)
   std::string source;     // overrides the origin recorded in runtime.toml (install sim)
   // Progress and notes for the operator (stderr); warnings go here too, prefixed "warning: ".
@@ -46,6 +49,9 @@ InstallResult install_download(const Home& home, const InstallOptions& options);
 // `install sim`: `pharo-sim --sim-create-runtime TMP`, then exactly the --from path with the
 // name "sim".
 InstallResult install_sim(const Home& home, const std::filesystem::path& pharo_sim, const InstallOptions& options);
+
+// Throws Failure(kExitFailed) when `options` pins an image checksum that `runtime` does not have.
+void check_pinned_image(const Runtime& runtime, const InstallOptions& options);
 
 // pharo-sim beside the running pharoctl (/proc/self/exe), else on PATH; empty when neither.
 std::filesystem::path find_pharo_sim();

@@ -311,7 +311,24 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     r.string("baseline", c.source.baseline, check_baseline);
     r.string_array("groups", c.source.groups, check_group);
     r.choice<Strategy>("strategy", c.source.strategy, {{"image", Strategy::Image}, {"load-on-start", Strategy::LoadOnStart}});
-    r.reject_unknown(keys_of({"repository", "baseline", "groups", "strategy"}));
+    r.string("smalltalk_ston", c.source.smalltalk_ston, [](const std::string& v) -> std::string {
+      if (v.empty()) return "";
+      std::string why = check_description(v);
+      if (!why.empty()) return why;
+      if (v.size() < 5 || v.compare(v.size() - 5, 5, ".ston") != 0) return "expected the path of a .ston file (smalltalkCI's .smalltalk.ston)";
+      return "";
+    });
+    r.reject_unknown(keys_of({"repository", "baseline", "groups", "strategy", "smalltalk_ston"}));
+    if (!c.source.smalltalk_ston.empty()) {
+      for (const char* field : {"repository", "baseline", "groups"}) {
+        if (const toml::node* n = t->get(field)) {
+          r.fail(*n, field, "is set beside [source].smalltalk_ston, which supplies it (keep one of the two)");
+        }
+      }
+      if (c.source.strategy == Strategy::LoadOnStart) {
+        r.fail(*t->get("smalltalk_ston"), "smalltalk_ston", "needs strategy = \"image\" (the .smalltalk.ston is read by `pharoctl build`)");
+      }
+    }
     if (!c.source.baseline.empty() && c.source.repository.empty()) {
       r.fail(*t->get("baseline"), "baseline", "is set but [source].repository is empty (name the repository that holds the baseline)");
     }

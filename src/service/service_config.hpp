@@ -22,6 +22,10 @@ struct SourceConfig {
   std::string baseline;    // without the BaselineOf prefix
   std::vector<std::string> groups{"default"};
   Strategy strategy = Strategy::Image;
+  // A project's .smalltalk.ston (smalltalkCI): when set, each build takes repository, baseline and
+  // groups from it (build/smalltalkci_spec.hpp), and they are not set here. Relative paths are
+  // taken from the service directory.
+  std::string smalltalk_ston;
 };
 
 struct AppConfig {

@@ -12,53 +12,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "net/loopback_test_server.hpp"
 #include "supervise/probe_socket.hpp"
 
 namespace pharoctl {
 namespace {
 
-// A loopback listener answering each connection with `answer` (or never, when empty).
-class TinyServer {
- public:
-  explicit TinyServer(std::string answer) : answer_(std::move(answer)) {
-    (void)!::pipe(done_);
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-    ::listen(fd_, 4);
-    thread_ = std::thread([this] {
-      int c = ::accept(fd_, nullptr, nullptr);
-      if (c < 0) return;
-      char buf[1024];
-      (void)!::read(c, buf, sizeof buf);
-      if (!answer_.empty()) (void)!::write(c, answer_.data(), answer_.size());
-      pollfd p{done_[0], POLLIN, 0};
-      if (answer_.empty()) ::poll(&p, 1, 5000);  // a hung VM: holds the connection, says nothing
-      ::close(c);
-    });
-  }
-  ~TinyServer() {
-    (void)!::write(done_[1], "x", 1);
-    ::shutdown(fd_, SHUT_RDWR);
-    thread_.join();
-    ::close(fd_);
-    ::close(done_[0]);
-    ::close(done_[1]);
-  }
-  int port() const { return port_; }
-
- private:
-  std::string answer_;
-  int fd_ = -1;
-  int port_ = 0;
-  int done_[2] = {-1, -1};
-  std::thread thread_;
-};
+using TinyServer = test_support::LoopbackServer;
 
 HealthResult probe(const std::string& url, std::chrono::milliseconds timeout) {
   SystemClock clock;

@@ -1,10 +1,9 @@
 #pragma once
-// SHA-256 (FIPS 180-4): the checksums runtime.toml records for every file and the build cache
-// keys. Written here rather than pulled from OpenSSL so that the core needs no crypto library
-// for what is only content addressing.
-#include <array>
-#include <cstdint>
+// SHA-256: the checksums runtime.toml records for every file, runtime pins and the build cache
+// keys. Computed by OpenSSL's libcrypto (which libcurl maps into the CLI anyway, and which uses
+// the CPU's SHA extensions); the supervisor hashes nothing and so never maps it.
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,22 +12,27 @@ namespace pharoctl {
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
+
   void update(std::string_view data);
   void update(const void* data, size_t size);
   // The digest as 64 lowercase hex digits. The object is spent afterwards.
   std::string hex_digest();
 
  private:
-  void block(const unsigned char* p);
-
-  std::array<uint32_t, 8> state_;
-  std::array<unsigned char, 64> buffer_{};
-  size_t buffered_ = 0;
-  uint64_t total_bytes_ = 0;
+  struct Context;
+  std::unique_ptr<Context> ctx_;
 };
 
 std::string sha256_hex(std::string_view data);
 // Throws Failure(kExitFailed) naming the file when it cannot be read.
 std::string sha256_file(const std::filesystem::path& path);
+
+// True when `text` is 64 hex digits (either case): the form a pinned checksum must have.
+bool is_sha256_hex(std::string_view text);
 
 }  // namespace pharoctl

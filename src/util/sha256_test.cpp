@@ -24,5 +24,20 @@ TEST(Sha256, PiecewiseEqualsWhole) {
   }
 }
 
+TEST(Sha256, MovedObjectKeepsItsState) {
+  Sha256 a;
+  a.update("ab");
+  Sha256 b = std::move(a);
+  b.update("c");
+  EXPECT_EQ(b.hex_digest(), sha256_hex("abc"));
+}
+
+TEST(Sha256, PinnedChecksumForm) {
+  EXPECT_TRUE(is_sha256_hex(sha256_hex("x")));
+  EXPECT_TRUE(is_sha256_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+  EXPECT_FALSE(is_sha256_hex("ba7816bf"));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));
+}
+
 }  // namespace
 }  // namespace pharoctl

@@ -221,3 +221,22 @@ def test_zip_with_an_escaping_symlink(home, tmp_path, sim_runtime):
     proc = pharoctl(home, "install", "--from", zips)
     assert proc.returncode == 1 and "refusing symlink" in proc.stderr
     assert runtimes_entries(home) == []
+
+
+def test_pinned_checksum_installs_only_the_pinned_image(home, mirror, sim_runtime):
+    import hashlib
+    want = hashlib.sha256(open(os.path.join(sim_runtime, "Pharo.image"), "rb").read()).hexdigest()
+    wrong = "0" * 64
+    proc = pharoctl(home, "install", "130", "--mirror", mirror.url, "--sha256", wrong)
+    assert proc.returncode == 1
+    assert f"has SHA-256 {want}, but --sha256 pins {wrong}: nothing installed" in proc.stderr, proc.stderr
+    assert runtimes_entries(home) == []
+
+    pharoctl(home, "install", "130", "--mirror", mirror.url, "--sha256", want.upper(), check=0)
+    meta = tomllib.loads((home / "runtimes" / "pharo-130" / "runtime.toml").read_text())
+    assert meta["image_sha256"] == want
+    # Installed already: the pin is still checked.
+    again = pharoctl(home, "install", "130", "--mirror", mirror.url, "--sha256", wrong)
+    assert again.returncode == 1 and "installed before" in again.stderr
+    bad = pharoctl(home, "install", "130", "--sha256", "abc")
+    assert bad.returncode == 2 and "64 hex digits" in bad.stderr

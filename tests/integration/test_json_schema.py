@@ -30,8 +30,8 @@ INSTANCE = {"index": INT, "state": STR, "pid": OPT_INT, "image": OPT_STR, "start
 SERVICE = {"name": STR, "state": STR, "supervisor_pid": OPT_INT, "started_at": OPT_STR, "ready": BOOL,
            "reason": OPT_STR, "instances": list}
 RUNTIME = {"name": STR, "version": STR, "vm_generation": STR, "headless_option": STR, "vm": STR, "vm_version": STR,
-           "image": STR, "image_format": INT, "image_pharo_version": INT, "image_size": INT, "dir": STR,
-           "source": STR, "installed_at": STR, "vm_generation_from": STR}
+           "image": STR, "image_format": INT, "image_pharo_version": INT, "image_size": INT, "image_sha256": STR,
+           "dir": STR, "source": STR, "installed_at": STR, "vm_generation_from": STR}
 BUILD = {"key": STR, "dir": STR, "created_at": STR, "duration_ms": INT, "image_size": INT, "released": BOOL}
 RELEASE = {"id": STR, "current": BOOL, "build_key": STR, "image": STR, "origin": STR, "repository": STR,
            "source_commit": STR, "time": STR, "user": STR, "files": dict}
