@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "util/clean_text.hpp"
+
 namespace pharoctl {
 
 namespace {
@@ -56,7 +58,8 @@ void LogSink::write(std::string_view stream, std::string_view text) {
   std::string date = format_local_date(now);
   if (date != date_ || !fd_.valid()) open_for(date);
   if (!fd_.valid()) return;
-  std::string line = fmt::format("{} {} {}\n", format_local_timestamp(now), stream, text);
+  // What a VM printed is stored cleaned: no escape sequence reaches `logs -f` or a log viewer.
+  std::string line = fmt::format("{} {} {}\n", format_local_timestamp(now), stream, clean_line(text));
   // One write(2) per line on an O_APPEND file: followers see whole lines.
   ssize_t n = ::write(fd_.get(), line.data(), line.size());
   (void)n;

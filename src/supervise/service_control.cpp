@@ -19,6 +19,7 @@
 #include "process/unique_fd.hpp"
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
+#include "util/clean_text.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -75,7 +76,7 @@ std::string tail_lines(const std::filesystem::path& file, int lines) {
     if (static_cast<int>(last.size()) > lines) last.pop_front();
   }
   std::string out;
-  for (const auto& l : last) out += l + "\n";
+  for (const auto& l : last) out += clean_line(l) + "\n";
   return out;
 }
 

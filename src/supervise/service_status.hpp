@@ -43,6 +43,7 @@ struct InstanceStatus {
   int metrics_port = 0;
   std::string image;
   std::string reason;          // why failed / unhealthy / in backoff
+  std::string last_words;      // the last VM that ended: its last meaningful output (cleaned)
   std::string stale_pid_file;  // a pid file that names no VM of this service (never acted on)
 };
 

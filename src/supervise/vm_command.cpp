@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "service/base_image_copy.hpp"
+
 namespace pharoctl {
 
 std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
@@ -14,7 +16,8 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
       return real / (image + ".image");
     }
   }
-  return std::filesystem::absolute(runtime.image_path());
+  // No release yet: the service's own copy, never the runtime's shared (read-only) image.
+  return ensure_base_copy(paths, runtime, config.image.empty() ? config.name : config.image);
 }
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance) {

@@ -20,7 +20,8 @@ struct VmCommand {
 };
 
 // The image a VM started now runs: `current` resolved to its real directory (so a later switch
-// of `current` never changes what a running VM calls its image), else the runtime's base image.
+// of `current` never changes what a running VM calls its image), else the service's private copy
+// of the runtime's base image (made on first use: service/base_image_copy.hpp).
 std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
                                             const Runtime& runtime);
 
