@@ -49,6 +49,8 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("start     = {}   # your start code, evaluated after NeoConsole is up\n", toml_string(c.app.start));
   o += fmt::format("http_port = {}   # instance I listens on http_port + {} x I (PHAROCTL_HTTP_PORT)\n", c.app.http_port,
                    kInstancePortStride);
+  o += fmt::format("bind      = {}   # ZnServer's bindingAddress: (PHAROCTL_HTTP_BIND); \"0.0.0.0\" = every interface\n",
+                   toml_string(c.app.bind));
   o += "\n[console]                      # NeoConsole, always bound to 127.0.0.1\n";
   o += fmt::format("telnet_port  = {}   # REPL (pharoctl repl / eval)\n", c.console.telnet_port);
   o += fmt::format("metrics_port = {}   # HTTP metrics (/metrics/...)\n", c.console.metrics_port);

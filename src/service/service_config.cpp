@@ -288,7 +288,8 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     TableReader r(*t, "app", file);
     r.string("start", c.app.start, check_relative_file);
     r.integer("http_port", c.app.http_port, 1, 65535);
-    r.reject_unknown(keys_of({"start", "http_port"}));
+    r.string("bind", c.app.bind, check_ipv4_address);
+    r.reject_unknown(keys_of({"start", "http_port", "bind"}));
   }
   if (const toml::table* t = top.table("console")) {
     TableReader r(*t, "console", file);

@@ -27,6 +27,9 @@ struct SourceConfig {
 struct AppConfig {
   std::string start = "app.st";  // relative to the service directory
   int http_port = 8080;
+  // The address the generated app.st binds its ZnServer to (PHAROCTL_HTTP_BIND): loopback, for
+  // a service behind nginx; "0.0.0.0" listens on every interface, as Zinc does when not told.
+  std::string bind = "127.0.0.1";
 };
 
 struct ConsoleConfig {

@@ -198,6 +198,10 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
       for (const auto& i : s.instances) {
         bool trouble = i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
         if (!trouble) continue;
+        // A fresh image's first start may only save itself and exit 0 without a word (a real
+        // Pharo 8 image does): one more run says what is wrong, if anything is.
+        bool silent_clean_exit = i.last_exit && !i.last_exit->signaled && i.last_exit->code == 0 && i.last_words.empty();
+        if (silent_clean_exit && i.restarts <= 1 && i.state != "failed" && i.state != "stopped") continue;
         out.kind = StartOutcome::Failed;
         std::string stem = p.instance_stem(i.index, cfg.instances);
         out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "

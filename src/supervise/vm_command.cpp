@@ -34,6 +34,7 @@ VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, con
       "PHAROCTL_SERVICE=" + config.name,
       fmt::format("PHAROCTL_INSTANCE={}", instance),
       fmt::format("PHAROCTL_HTTP_PORT={}", config.http_port(instance)),
+      "PHAROCTL_HTTP_BIND=" + config.app.bind,
       fmt::format("PHAROCTL_TELNET_PORT={}", config.telnet_port(instance)),
       fmt::format("PHAROCTL_METRICS_PORT={}", config.metrics_port(instance)),
   };

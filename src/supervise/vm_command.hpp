@@ -13,7 +13,7 @@ namespace pharoctl {
 
 struct VmCommand {
   std::vector<std::string> argv;       // <vm> <headless> <image> st <run script>
-  std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _HTTP_PORT, _TELNET_PORT, _METRICS_PORT
+  std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _HTTP_PORT, _HTTP_BIND, _TELNET_PORT, _METRICS_PORT
   std::filesystem::path cwd;           // the service directory
   std::string image;                   // absolute image path
   std::string run_script;              // absolute run script path

@@ -73,8 +73,7 @@ std::string VmLastWords::summary() const {
 }
 
 std::string describe_vm_end(const std::string& exit_text, const std::string& words) {
-  std::string text = exit_text.rfind("exit status", 0) == 0 ? "exited with status" + exit_text.substr(11) : exit_text;
-  return words.empty() ? text : text + ": " + words;
+  return words.empty() ? exit_text : exit_text + ": " + words;
 }
 
 }  // namespace pharoctl

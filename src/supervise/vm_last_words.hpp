@@ -36,7 +36,8 @@ class VmLastWords {
   std::vector<Watched> debug_logs_;
 };
 
-// "exited with status 1: <words>", "killed by SIGKILL", "exited with status 0".
+// "exit status 1: <words>", "killed by SIGKILL" (the wording of ExitInfo / RunResult kept, so
+// that scripts matching "exit status N" still match).
 std::string describe_vm_end(const std::string& exit_text, const std::string& words);
 
 }  // namespace pharoctl

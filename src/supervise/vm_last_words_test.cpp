@@ -19,7 +19,7 @@ TEST(VmLastWords, RealPharo8ComplaintInOneLine) {
   w.feed("err", "\x1b[0m");
   EXPECT_EQ(w.summary(), "Invalid arguments: \"st run/run-svc.st\" (Command line handler failed)");
   EXPECT_EQ(describe_vm_end("exit status 1", w.summary()),
-            "exited with status 1: Invalid arguments: \"st run/run-svc.st\" (Command line handler failed)");
+            "exit status 1: Invalid arguments: \"st run/run-svc.st\" (Command line handler failed)");
 }
 
 TEST(VmLastWords, NothingSaid) {
