@@ -162,12 +162,13 @@ void run_save(Vm& vm, const std::vector<std::string>& args) {
 [[noreturn]] void refuse_like_a_kernel(Vm& vm, const std::vector<std::string>& args) {
   std::string joined;
   for (const auto& a : args) joined += (joined.empty() ? "" : " ") + a;
-  std::printf("Invalid arguments: \"%s\"\x1b[\n", joined.c_str());
-  std::fflush(stdout);
+  // The real image's stdout is flushed at exit: stderr comes first in a merged pipe.
   std::fprintf(stderr,
                "Please comment me using the following template inspired by Class Responsibility Collaborator (CRC) "
                "design:\n\n    Implementation Points\n\x1b[31mCommand line handler failed\n\x1b[0m");
   std::fflush(stderr);
+  std::printf("Invalid arguments: \"%s\"\x1b[\n", joined.c_str());
+  std::fflush(stdout);
   quit(vm, 1);
 }
 

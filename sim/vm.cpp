@@ -87,7 +87,7 @@ std::string Vm::telnet_start(int port) {
 
 std::string Vm::metrics_start(int port) {
   try {
-    start_http_server(port, bind, faults_, [this](const HttpRequest& req) -> HttpAnswer {
+    start_http_server(port, "127.0.0.1", faults_, [this](const HttpRequest& req) -> HttpAnswer {
       if (req.method != "GET" && req.method != "HEAD") return http_not_found(req.path);
       std::string path = req.path.substr(0, req.path.find('?'));
       if (path == "/metrics" || path == "/metrics/") {
@@ -126,7 +126,7 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
     if (log) http_logging_.insert(port);
   }
   try {
-    start_http_server(port, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
+    start_http_server(port, bind, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
       bool logging;
       {
         std::lock_guard<std::mutex> lock(servers_mu_);

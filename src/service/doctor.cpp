@@ -174,7 +174,7 @@ void check_runtime_files(const Home& home, const RuntimeEntry& e, std::vector<Fi
   } else {
     out.push_back({Level::Ok, "", "runtime",
                    fmt::format("runtime {} matches {} (size and SHA-256 of {} files)", e.name, toml.string(),
-                               e.runtime.files.empty() ? 1 : e.runtime.files.size())});
+                               e.runtime.files.empty() ? size_t{1} : e.runtime.files.size())});
   }
   if (!writable.empty()) {
     out.push_back({Level::Warn, "", "runtime",

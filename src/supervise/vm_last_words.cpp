@@ -53,7 +53,21 @@ void VmLastWords::feed(std::string_view stream, std::string_view raw_line) {
 
 void VmLastWords::feed_text(std::string_view raw_text) {
   std::vector<std::string> lines = meaningful_lines(raw_text);
-  if (!lines.empty()) last_out_ = shortened(lines.back());
+  if (lines.empty()) return;
+  // One merged stream: Pharo's command line refusal is two lines apart (`Invalid arguments: ...`
+  // on stdout, `Command line handler failed` on stderr, in either order in a pipe, with the
+  // handler's help between); they are put back together as the two streams would give them.
+  std::string invalid, failed;
+  for (const std::string& l : lines) {
+    if (l.rfind("Invalid arguments:", 0) == 0) invalid = l;
+    if (l == "Command line handler failed") failed = l;
+  }
+  if (!invalid.empty() && !failed.empty()) {
+    last_out_ = shortened(invalid);
+    last_err_ = failed;
+    return;
+  }
+  last_out_ = shortened(lines.back());
 }
 
 std::string VmLastWords::summary() const {

@@ -22,6 +22,13 @@ TEST(VmLastWords, RealPharo8ComplaintInOneLine) {
             "exit status 1: Invalid arguments: \"st run/run-svc.st\" (Command line handler failed)");
 }
 
+TEST(VmLastWords, MergedStreamsOfTheRealRefusal) {
+  VmLastWords w;
+  w.feed_text("help\n    Implementation Points\n\x1b[31mCommand line handler failed\n\x1b[0m"
+              "Invalid arguments: \"eval 1\"\x1b[\n");
+  EXPECT_EQ(w.summary(), "Invalid arguments: \"eval 1\" (Command line handler failed)");
+}
+
 TEST(VmLastWords, NothingSaid) {
   VmLastWords w;
   w.feed("out", "   ");

@@ -178,7 +178,8 @@ def test_build_fails_with_one_sentence_caches_nothing_and_changes_nothing(home, 
 
 
 # A launcher that keeps the real VM alive (README: loadHermes on a fifo nobody writes) when it
-# is asked to run a start script; everything else (--version, printVersion) goes to the real
+# is asked to run a start script (the script stays on its command line, which /proc identity
+# checks, after the fifo; the handler ignores it); everything else (--version, printVersion) goes to the real
 # launcher untouched. With a file `ignore-term` in the VM's working directory (the service
 # directory) the VM inherits SIGTERM ignored, to drive the SIGKILL half of the stop path.
 HERMES_LAUNCHER = """#!/bin/sh
@@ -187,7 +188,7 @@ if [ "$3" = st ]; then
   fifo="$(dirname "$2")/blk.hermes"
   [ -p "$fifo" ] || mkfifo "$fifo"
   [ -e ignore-term ] && trap '' TERM
-  exec "$here/pharo.real" "$1" "$2" loadHermes "$fifo"
+  exec "$here/pharo.real" "$1" "$2" loadHermes "$fifo" "$4"
 fi
 exec "$here/pharo.real" "$@"
 """
@@ -202,8 +203,21 @@ def live_vm(svc, name):
             cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
         except (OSError, ValueError, IndexError):
             return None
-        return pid if exe.endswith("lib/pharo/5.0-/pharo") and b"loadHermes" in cmd else None
+        if not (exe.endswith("lib/pharo/5.0-/pharo") and b"loadHermes" in cmd):
+            return None
+        # Past the first start of a fresh copy (which saves itself and exits 0 within a second):
+        # a VM that has stayed up for 2 s is the one blocked on the fifo.
+        return pid if age(pid) > 2.0 else None
     return wait_until(check, timeout=60, interval=0.05, what="a live real VM")
+
+
+def age(pid):
+    """Seconds since process `pid` started, from /proc (field 22 of stat, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        start_ticks = int(f.read().rsplit(") ", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
 
 
 def gone(pid):
