@@ -12,6 +12,14 @@ std::string signal_name(int signo) {
   return abbrev ? std::string("SIG") + abbrev : fmt::format("signal {}", signo);
 }
 
+bool start_trouble(const std::string& state, int restarts, const std::optional<ExitInfo>& last_exit,
+                   const std::string& last_words) {
+  bool trouble = state == "backoff" || state == "failed" || state == "stopped" || restarts > 0;
+  bool silent_clean_exit = last_exit && !last_exit->signaled && last_exit->code == 0 && last_words.empty();
+  if (trouble && silent_clean_exit && restarts <= 1 && state != "failed" && state != "stopped") return false;
+  return trouble;
+}
+
 std::string ExitInfo::describe() const {
   return signaled ? fmt::format("killed by {}", signal_name(code)) : fmt::format("exit status {}", code);
 }

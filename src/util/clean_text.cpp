@@ -91,6 +91,8 @@ std::string clean_line(std::string_view raw) {
   return out;
 }
 
+void append_clean_line(std::string& out, std::string_view raw) { append_clean(out, raw, false); }
+
 std::string clean_text(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());

@@ -14,6 +14,9 @@ namespace pharoctl {
 // (newline included) escaped.
 std::string clean_line(std::string_view raw);
 
+// clean_line appended to `out` (no temporary: the log sink's path).
+void append_clean_line(std::string& out, std::string_view raw);
+
 // Several lines: as clean_line for each, the newlines kept.
 std::string clean_text(std::string_view raw);
 
