@@ -128,6 +128,15 @@ def test_sim_kernel_image_build_and_start_fail_as_the_real_one(home, tmp_path):
         assert "Command line handler failed" in text
     finally:
         pharoctl(home, "stop", "k", timeout=60)
+    # Deployed (the service stopped: deploy only switches), a start on the release says the same.
+    require(pharoctl(home, "deploy", "k", "--image", str(tmp_path / "kernel-rt" / "Pharo.image"), timeout=120),
+            "deploy")
+    try:
+        again = pharoctl(home, "start", "k", timeout=60)
+        assert again.returncode == 1 and "(Command line handler failed)" in again.stderr, again.stderr
+        assert "/releases/" in again.stderr and "\x1b" not in again.stdout + again.stderr
+    finally:
+        pharoctl(home, "stop", "k", timeout=60)
     for log in (svc / "logs").iterdir():
         assert b"\x1b" not in log.read_bytes(), log
     logs = "".join(p.read_text() for p in (svc / "logs").glob("k-*.log"))
