@@ -31,6 +31,12 @@ def listen_address(port):
     return None
 
 
+def bound(port):
+    """The address `port` listens on, once app.st (run after NeoConsole, whose metrics port says
+    ready) has started its ZnServer."""
+    return wait_until(lambda: listen_address(port), timeout=15, what=f"a listener on port {port}")
+
+
 def test_runtime_stays_as_installed_and_doctor_sees_drift(home):
     svc = new_service(home, "shop", instances=1)
     rt = home / "runtimes" / "sim"
@@ -47,7 +53,7 @@ def test_runtime_stays_as_installed_and_doctor_sees_drift(home):
         # The default app.st binds loopback only; NeoConsole's ports too.
         cfg = (svc / "service.toml").read_text()
         http_port = int(re.search(r"(?m)^http_port\s*=\s*(\d+)", cfg).group(1))
-        assert listen_address(http_port) == "127.0.0.1"
+        assert bound(http_port) == "127.0.0.1"
         assert pharoctl(home, "eval", "shop", "3 + 4", timeout=30).stdout.strip() == "7"
     finally:
         pharoctl(home, "stop", "shop", timeout=60)
@@ -77,7 +83,7 @@ def test_app_bind_every_interface_when_asked(home):
     http_port = int(re.search(r"(?m)^http_port\s*=\s*(\d+)", toml.read_text()).group(1))
     try:
         require(pharoctl(home, "start", "open", timeout=60), "start")
-        assert listen_address(http_port) == "0.0.0.0"
+        assert bound(http_port) == "0.0.0.0"
     finally:
         pharoctl(home, "stop", "open", timeout=60)
     toml.write_text(re.sub(r'(?m)^bind\s*=.*$', 'bind = "localhost"', toml.read_text()))
@@ -93,7 +99,7 @@ def test_sim_zinc_without_binding_address_listens_everywhere(home):
         "(ZnServer defaultOn: (OSEnvironment current at: 'PHAROCTL_HTTP_PORT') asInteger) start.\n")
     try:
         require(pharoctl(home, "start", "plain", timeout=60), "start")
-        assert listen_address(port) == "0.0.0.0"
+        assert bound(port) == "0.0.0.0"
     finally:
         pharoctl(home, "stop", "plain", timeout=60)
 
