@@ -154,6 +154,30 @@ void run_save(Vm& vm, const std::vector<std::string>& args) {
   }
   quit(vm, 0);
 }
+
+// A kernel image (as the real Pharo 8 bootstrap kernel of shared/real-pharo) has no compiler,
+// hence no st, eval, metacello or config handler. What it prints then, byte for byte where it
+// matters: the default handler's help and "Command line handler failed" in ANSI red on stderr,
+// `Invalid arguments: "ARGS"` followed by an unterminated ESC [ on stdout; exit 1.
+[[noreturn]] void refuse_like_a_kernel(Vm& vm, const std::vector<std::string>& args) {
+  std::string joined;
+  for (const auto& a : args) joined += (joined.empty() ? "" : " ") + a;
+  // The real image's stdout is flushed at exit: stderr comes first in a merged pipe.
+  std::fprintf(stderr,
+               "Please comment me using the following template inspired by Class Responsibility Collaborator (CRC) "
+               "design:\n\n    Implementation Points\n\x1b[31mCommand line handler failed\n\x1b[0m");
+  std::fflush(stderr);
+  std::printf("Invalid arguments: \"%s\"\x1b[\n", joined.c_str());
+  std::fflush(stdout);
+  quit(vm, 1);
+}
+
+bool kernel_lacks(Vm& vm, const std::string& handler) {
+  if (!vm.state().data.value("kernel", false)) return false;
+  return handler == "st" || handler == "eval" || handler == "metacello" || handler == "config" ||
+         (handler.size() > 3 && handler.substr(handler.size() - 3) == ".st");
+}
+
 }  // namespace
 
 void run_image_arguments(Vm& vm, const std::vector<std::string>& args) {
@@ -162,6 +186,7 @@ void run_image_arguments(Vm& vm, const std::vector<std::string>& args) {
     quit(vm, 0);
   }
   const std::string& handler = args[0];
+  if (kernel_lacks(vm, handler)) refuse_like_a_kernel(vm, args);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   bool stay = false;
   if (handler == "st") run_st(vm, rest, stay);

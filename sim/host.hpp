@@ -1,6 +1,7 @@
 #pragma once
 // What the interpreter asks of the running image: the side effects of the statements it
 // understands. The VM (vm.cpp) implements it with real sockets and files; unit tests use a fake.
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,7 +33,8 @@ class Host {
   virtual std::string telnet_start(int port) = 0;
   virtual std::string metrics_start(int port) = 0;
   // responder: the server's onRequestRespond: block, or empty for Zinc's default page.
-  virtual std::string http_start(int port, bool log_to_transcript, AppResponder responder) = 0;
+  // bind: the dotted address of bindingAddress:, "" for every interface (Zinc's default).
+  virtual std::string http_start(int port, const std::string& bind, bool log_to_transcript, AppResponder responder) = 0;
   virtual void http_stop(int port) = 0;
   virtual void metacello_load(const MetacelloLoad& load) = 0;
   virtual bool has_class(const std::string& name) = 0;
@@ -46,6 +48,12 @@ class Host {
   virtual void add_metric(const std::string& name, const std::string& description, std::function<std::string()> reader) = 0;
   virtual void note(const std::string& text) = 0;  // a pharo-sim note on stdout
   virtual void garbage_collect() = 0;
+  // Stdio stdout / stderr: straight to the VM's own stream, not the Transcript.
+  virtual void stdio_write(int fd, const std::string& text) {
+    std::FILE* f = fd == 2 ? stderr : stdout;
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fflush(f);
+  }
 };
 
 }  // namespace sim

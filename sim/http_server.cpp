@@ -77,8 +77,9 @@ void serve(int fd, Faults& faults, const std::function<HttpAnswer(const HttpRequ
 
 HttpAnswer http_not_found(const std::string& path) { return {404, "text/plain;charset=utf-8", "Not Found " + path + "\r\n"}; }
 
-void start_http_server(int port, Faults& faults, std::function<HttpAnswer(const HttpRequest&)> handler) {
-  int fd = listen_loopback(port);
+void start_http_server(int port, const std::string& bind, Faults& faults,
+                       std::function<HttpAnswer(const HttpRequest&)> handler) {
+  int fd = listen_tcp(bind.empty() ? "0.0.0.0" : bind, port);
   start_accept_loop(fd, [&faults, handler](int conn) {
     faults.block_if_hung();
     serve(conn, faults, handler);

@@ -20,8 +20,9 @@ struct HttpAnswer {
   std::string body;
 };
 
-// Listens on 127.0.0.1:port (throws SocketError) and serves on background threads.
-void start_http_server(int port, Faults& faults, std::function<HttpAnswer(const HttpRequest&)> handler);
+// Listens on bind:port ("" = every interface, as Zinc without bindingAddress:; throws
+// SocketError) and serves on background threads.
+void start_http_server(int port, const std::string& bind, Faults& faults, std::function<HttpAnswer(const HttpRequest&)> handler);
 
 // Zinc's 404: "Not Found /path" + CRLF.
 HttpAnswer http_not_found(const std::string& path);

@@ -28,7 +28,8 @@ const std::set<std::string>& base_classes() {
       "Smalltalk", "Transcript", "OSEnvironment", "ZnServer", "ZnLogEvent", "Metacello", "EpMonitor", "Error",
       "Exception", "ZeroDivide", "Warning", "Object", "SystemVersion", "Date", "Time", "DateAndTime", "Character",
       "String", "Float", "Integer", "SmallInteger", "Number", "FileStream", "CodeImporter", "Array", "Symbol",
-      "UndefinedObject", "Boolean", "MessageNotUnderstood", "NotFound", "KeyNotFound", "ZnResponse", "ZnEntity"};
+      "UndefinedObject", "Boolean", "MessageNotUnderstood", "NotFound", "KeyNotFound", "ZnResponse", "ZnEntity",
+      "Stdio", "NetNameResolver"};
   return names;
 }
 
@@ -685,13 +686,38 @@ Value Interpreter::send_class(const Value& r, const std::string& sel, std::vecto
     host_.add_metric(name, string_arg(a[1], sel), [this, block] { return display_string(call_block(block, {})); });
     return Value::nil();
   }
+  if (c == "Stdio" && (sel == "stdout" || sel == "stderr")) {
+    Value s = make_object("StdioStream", "a StdioStream");
+    s.obj->slots["fd"] = Value::string(sel == "stdout" ? "1" : "2");
+    return s;
+  }
+  if (c == "NetNameResolver") {
+    // Addresses as Zinc and NeoConsole take them: 4-byte ByteArrays (#[127 0 0 1]).
+    auto address = [](const std::string& dotted) {
+      std::string print = "#[" + dotted + "]";
+      for (char& ch : print) if (ch == '.') ch = ' ';
+      Value v = make_object("ByteArray", print);
+      v.obj->slots["address"] = Value::string(dotted);
+      return v;
+    };
+    if (sel == "loopBackAddress" || sel == "localHostAddress") return address("127.0.0.1");
+    if (sel == "addressForName:" || sel == "addressFromString:") {
+      std::string name = string_arg(a[0], sel);
+      if (name == "localhost") name = "127.0.0.1";
+      int parts[4];
+      char tail;
+      if (std::sscanf(name.c_str(), "%d.%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &parts[3], &tail) != 4)
+        throw Unsupported("name resolution of " + name);
+      return address(name);
+    }
+  }
   if (c == "ZnServer") {
     if (sel == "defaultOn:" || sel == "on:" || sel == "startDefaultOn:" || sel == "startOn:") {
       Value s = make_object("ZnManagingMultiThreadedServer");
       int port = port_arg(a[0]);
       s.obj->slots["port"] = Value::integer(port);
       s.obj->print = fmt::format("a ZnManagingMultiThreadedServer(stopped {})", port);
-      if (sel.rfind("start", 0) == 0) s.obj->print = host_.http_start(port, false, nullptr);
+      if (sel.rfind("start", 0) == 0) s.obj->print = host_.http_start(port, "", false, nullptr);
       return s;
     }
     if (sel == "stopDefault" || sel == "default") return Value::nil();
@@ -809,6 +835,16 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
     if (sel == "image") return r;
   }
   if (c == "UnixPlatform" && sel == "environment") return make_object("UnixEnvironment", "an UnixEnvironment");
+  if (c == "StdioStream") {
+    int fd = o.slots["fd"].text == "2" ? 2 : 1;
+    if (sel == "nextPutAll:" || sel == "<<" || sel == "print:" || sel == "show:") {
+      host_.stdio_write(fd, sel == "print:" ? print_string(a[0]) : display_string(a[0]));
+      return r;
+    }
+    if (sel == "lf" || sel == "cr" || sel == "crlf") { host_.stdio_write(fd, "\n"); return r; }
+    if (sel == "space") { host_.stdio_write(fd, " "); return r; }
+    if (sel == "flush") return r;
+  }
   if (c == "ThreadSafeTranscript") {
     if (sel == "show:" || sel == "nextPutAll:" || sel == "<<" || sel == "display:" || sel == "print:") {
       host_.transcript_show(sel == "print:" ? print_string(a[0]) : display_string(a[0]));
@@ -860,7 +896,9 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
           }
         };
       }
-      o.print = host_.http_start(port, o.slots.count("log") > 0, responder);
+      // Zinc binds every interface unless bindingAddress: said otherwise (ZnServer>>bindingAddress).
+      std::string bind = o.slots.count("bind") ? o.slots["bind"].text : "";
+      o.print = host_.http_start(port, bind, o.slots.count("log") > 0, responder);
       return r;
     }
     if (sel == "onRequestRespond:" || sel == "delegate:") {
@@ -873,6 +911,12 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
       return r;
     }
     if (sel == "logToTranscript") { o.slots["log"] = Value::boolean(true); return r; }
+    if (sel == "bindingAddress:") {
+      if (a[0].kind == Value::Kind::Nil) o.slots.erase("bind");
+      else if (a[0].kind == Value::Kind::Object && a[0].obj->slots.count("address")) o.slots["bind"] = a[0].obj->slots["address"];
+      else throw SmalltalkError("Error", "bindingAddress: expects a 4-byte ByteArray such as #[127 0 0 1]");
+      return r;
+    }
     if (sel == "port") return Value::integer(port);
     if (sel == "port:") { o.slots["port"] = a[0]; return r; }
     if (sel == "isRunning") return Value::boolean(o.print.find("running") != std::string::npos);

@@ -18,7 +18,7 @@ class FakeHost : public Host {
   void transcript_install(const std::string& p) override { installed = p; }
   std::string telnet_start(int port) override { telnet.push_back(port); return "a NeoConsoleTelnetServer(running " + std::to_string(port) + ")"; }
   std::string metrics_start(int port) override { metrics.push_back(port); return "metrics"; }
-  std::string http_start(int port, bool, AppResponder r) override {
+  std::string http_start(int port, const std::string&, bool, AppResponder r) override {
     http.push_back(port);
     responder = std::move(r);
     return "http";

@@ -13,7 +13,9 @@
 
 namespace sim {
 
-int listen_loopback(int port) {
+int listen_loopback(int port) { return listen_tcp("127.0.0.1", port); }
+
+int listen_tcp(const std::string& address, int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw SocketError(fmt::format("socket: {}", std::strerror(errno)));
   int one = 1;
@@ -21,11 +23,14 @@ int listen_loopback(int port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // never beyond loopback
+  if (::inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+    ::close(fd);
+    throw SocketError(fmt::format("not an IPv4 address: {}", address));
+  }
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int err = errno;
     ::close(fd);
-    throw SocketError(fmt::format("Address already in use: 127.0.0.1:{} ({})", port, std::strerror(err)));
+    throw SocketError(fmt::format("Address already in use: {}:{} ({})", address, port, std::strerror(err)));
   }
   if (::listen(fd, 64) != 0) {
     int err = errno;

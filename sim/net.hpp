@@ -15,6 +15,8 @@ struct SocketError : std::runtime_error {
 
 // Binds 127.0.0.1:port (SO_REUSEADDR) and listens; throws SocketError naming the port.
 int listen_loopback(int port);
+// Binds address:port (dotted IPv4; "0.0.0.0" is every interface) and listens.
+int listen_tcp(const std::string& address, int port);
 
 // Accepts forever on a detached thread; each connection is served on its own detached thread,
 // which owns the fd (serve must not close it; it is closed after serve returns).

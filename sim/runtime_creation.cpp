@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 
 int create_runtime(const std::vector<std::string>& args) {
   std::string dir, generation, version = "130";
+  bool kernel = false;  // a kernel image without a compiler: no st/eval handler (like shared/real-pharo)
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* opt) -> std::string {
@@ -26,9 +27,10 @@ int create_runtime(const std::vector<std::string>& args) {
       if (a == "--sim-create-runtime") dir = value("--sim-create-runtime");
       else if (a == "--generation") generation = value("--generation");
       else if (a == "--pharo-version") version = value("--pharo-version");
+      else if (a == "--kernel") kernel = true;
       else throw std::runtime_error(fmt::format("unknown argument '{}'", a));
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "pharo-sim: %s (usage: pharo-sim --sim-create-runtime DIR [--generation old|new] [--pharo-version VER])\n", e.what());
+      std::fprintf(stderr, "pharo-sim: %s (usage: pharo-sim --sim-create-runtime DIR [--generation old|new] [--pharo-version VER] [--kernel])\n", e.what());
       return 2;
     }
   }
@@ -62,6 +64,7 @@ int create_runtime(const std::vector<std::string>& args) {
     state.pharo_version = version;
     state.version_string = version_string_for(version);
     state.data["epicea"] = true;
+    if (kernel) state.data["kernel"] = true;
     write_image(root / "Pharo.image", state);
     std::ofstream(root / "Pharo.changes") << "'From " << state.version_string << " of the pharo-sim base image'!\n";
     int n = std::atoi(version.c_str());

@@ -87,7 +87,7 @@ std::string Vm::telnet_start(int port) {
 
 std::string Vm::metrics_start(int port) {
   try {
-    start_http_server(port, faults_, [this](const HttpRequest& req) -> HttpAnswer {
+    start_http_server(port, "127.0.0.1", faults_, [this](const HttpRequest& req) -> HttpAnswer {
       if (req.method != "GET" && req.method != "HEAD") return http_not_found(req.path);
       std::string path = req.path.substr(0, req.path.find('?'));
       if (path == "/metrics" || path == "/metrics/") {
@@ -117,7 +117,7 @@ std::string Vm::metrics_start(int port) {
   return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
 }
 
-std::string Vm::http_start(int port, bool log, AppResponder responder) {
+std::string Vm::http_start(int port, const std::string& bind, bool log, AppResponder responder) {
   {
     // Registered before the socket listens: a request that arrives at once must find it running.
     std::lock_guard<std::mutex> lock(servers_mu_);
@@ -126,7 +126,7 @@ std::string Vm::http_start(int port, bool log, AppResponder responder) {
     if (log) http_logging_.insert(port);
   }
   try {
-    start_http_server(port, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
+    start_http_server(port, bind, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
       bool logging;
       {
         std::lock_guard<std::mutex> lock(servers_mu_);
@@ -155,7 +155,8 @@ std::string Vm::http_start(int port, bool log, AppResponder responder) {
     throw SmalltalkError("SocketError", e.what());
   }
   if (log) {
-    transcript_show(fmt::format("{} 001 Server Socket Bound 127.0.0.1:{}\n", clock_text::zinc_log_stamp(), port));
+    transcript_show(fmt::format("{} 001 Server Socket Bound {}:{}\n", clock_text::zinc_log_stamp(),
+                                bind.empty() ? "0.0.0.0" : bind, port));
     transcript_show(fmt::format("{} 001 Started ZnManagingMultiThreadedServer HTTP port {}\n", clock_text::zinc_log_stamp(), port));
   }
   return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);

@@ -39,7 +39,7 @@ class Vm : public Host, public ConsoleBackend {
   void transcript_install(const std::string& file_pattern) override;
   std::string telnet_start(int port) override;
   std::string metrics_start(int port) override;
-  std::string http_start(int port, bool log_to_transcript, AppResponder responder) override;
+  std::string http_start(int port, const std::string& bind, bool log_to_transcript, AppResponder responder) override;
   void http_stop(int port) override;
   void metacello_load(const MetacelloLoad& load) override;
   bool has_class(const std::string& name) override;

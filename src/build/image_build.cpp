@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "build/build_proof.hpp"
 #include "build/credentials.hpp"
 #include "build/smalltalkci_spec.hpp"
 #include "build/source_revision.hpp"
@@ -19,7 +20,9 @@
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
+#include "supervise/vm_last_words.hpp"
 #include "util/atomic_file.hpp"
+#include "util/clean_text.hpp"
 #include "util/failure.hpp"
 #include "util/run_command.hpp"
 #include "util/sha256.hpp"
@@ -104,10 +107,15 @@ std::vector<std::string> released_build_keys(const ServicePaths& paths) {
 
 // Copies the base image, changes and sources into the scratch build directory under the names
 // the built image keeps: <image>.image, <image>.changes, the sources under its own name.
+// The runtime's files are read-only (install makes them so); the copies are the build's own.
 void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir) {
   fs::copy_file(rt.image_path(), dir / (image + ".image"));
+  fs::permissions(dir / (image + ".image"), fs::perms(0644));
   fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
-  if (fs::exists(changes)) fs::copy_file(changes, dir / (image + ".changes"));
+  if (fs::exists(changes)) {
+    fs::copy_file(changes, dir / (image + ".changes"));
+    fs::permissions(dir / (image + ".changes"), fs::perms(0644));
+  }
   if (!rt.sources.empty() && fs::exists(rt.dir / rt.sources)) {
     fs::copy_file(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
   }
@@ -132,9 +140,9 @@ BuildInputs build_inputs(const Home& home, const ServiceConfig& service_config) 
   in.runtime = config.runtime;
   Runtime rt = load_runtime(home, config.runtime);
   check_image_file(rt.image_path());
-  // runtime.toml's checksum stands for the image: runtimes are not modified after install, and
-  // this keeps a cache hit free of hashing a 70 MB file.
-  in.base_image_sha256 = rt.image_sha256.empty() ? sha256_file(rt.image_path()) : rt.image_sha256;
+  // The image's real content, never runtime.toml's record of it: a runtime written after install
+  // (a VM run in place, a hand edit) must not pass for the one the cached builds were made from.
+  in.base_image_sha256 = sha256_file(rt.image_path());
   in.repository = config.source.repository;
   in.configured_repository = config.source.repository;
   in.baseline = config.source.baseline;
@@ -200,16 +208,21 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
   std::map<std::string, std::string> secrets = load_credentials(home);
   std::string image = config.image.empty() ? config.name : config.image;
 
+  std::error_code exists_ec;
+  bool builds_existed = fs::exists(paths.builds(), exists_ec);
   fs::create_directories(paths.builds());
   std::random_device rd;
   fs::path scratch = paths.builds() / fmt::format(".tmp-{}-{}-{:08x}", in.key, ::getpid(), rd());
+  // A failed build leaves the home as it was: no scratch, and no builds/ it had to create.
   struct Cleanup {
     fs::path dir;
+    fs::path created_parent;
     ~Cleanup() {
       std::error_code e;
       if (!dir.empty()) fs::remove_all(dir, e);
+      if (!dir.empty() && !created_parent.empty() && fs::is_empty(created_parent, e)) fs::remove(created_parent, e);
     }
-  } cleanup{scratch};
+  } cleanup{scratch, builds_existed ? fs::path() : paths.builds()};
   fs::create_directory(scratch);
   stage_base_image(rt, image, scratch);
   write_file_atomic(scratch / "build.st", in.script);
@@ -229,20 +242,33 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
     if (now - last_draw < std::chrono::milliseconds(100)) return;
     last_draw = now;
     double secs = std::chrono::duration<double>(now - started).count();
-    std::string shown = phase.size() > 60 ? phase.substr(0, 57) + "..." : phase;
+    std::string shown = clean_line(phase);
+    shown = shown.size() > 60 ? shown.substr(0, 57) + "..." : shown;
     fmt::print(stderr, "\rbuilding {} {:5.1f}s  {}\x1b[K", config.name, secs, shown);
   };
   options.note(fmt::format("building {} on runtime {} (key {})", config.name, rt.display_name(), in.key));
   RunResult run = run_command(req);
   if (options.progress) fmt::print(stderr, "\r\x1b[K");
-  if (!run.ok()) {
-    std::string out_tail = last_lines(run.output, 20);
-    std::string log_tail = file_tail(scratch / "PharoDebug.log", 20);
-    std::string msg = fmt::format("build of {} failed: the VM {}", config.name, run.describe());
+  if (!run.ok() && !says_no_handler(run.output)) {
+    std::string out_tail = clean_text(last_lines(run.output, 20));
+    std::string log_tail = clean_text(file_tail(scratch / "PharoDebug.log", 20));
+    VmLastWords words;
+    words.feed_text(run.output);
+    std::string said = words.summary();
+    if (!log_tail.empty()) {
+      std::vector<std::string> first = meaningful_lines(file_tail(scratch / "PharoDebug.log", 1000));
+      if (!first.empty()) said += (said.empty() ? "" : "; ") + std::string("PharoDebug.log: ") + first.front();
+    }
+    std::string msg = fmt::format("build of {} failed: the VM {}{}", config.name,
+                                  run.describe(),
+                                  said.empty() ? "" : ": " + said);
     if (!out_tail.empty()) msg += "\n--- VM output (last lines) ---\n" + out_tail;
     if (!log_tail.empty()) msg += "\n--- PharoDebug.log (last lines) ---\n" + log_tail;
     throw operation_failed(msg);
   }
+  // Exit status 0 is not enough: the marker of a completed build.st, then the saved image's own
+  // answer about NeoConsole and the baseline (build/build_proof.hpp).
+  prove_build(config, rt, scratch, scratch / (image + ".image"), run, options.timeout);
   ImageHeader header = check_image_file(scratch / (image + ".image"));
   // Only the image, changes, sources and the script that made them are kept.
   for (const fs::directory_entry& e : fs::directory_iterator(scratch)) {

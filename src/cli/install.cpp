@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "runtime/image_header.hpp"
 #include "runtime/installer.hpp"
 #include "runtime/runtime.hpp"
 #include "util/failure.hpp"
@@ -17,7 +18,13 @@ namespace {
 constexpr const char* kStableVersion = "130";
 
 nlohmann::json runtime_json(const Runtime& r) {
+  ImageFormatInfo f = decode_image_format(static_cast<uint32_t>(r.image_format));
   return {{"name", r.name},
+          {"word_size", f.word_bits},
+          {"object_format", f.object_format()},
+          {"sista", f.sista},
+          {"image_version", r.image_version},
+          {"image_version_from", r.image_version_from},
           {"version", r.version},
           {"dir", r.dir.string()},
           {"vm_generation", to_string(r.generation)},
@@ -107,8 +114,10 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
     } else if (result.already_installed) {
       if (!globals.quiet) fmt::print("runtime {} (Pharo {}) is already installed in {}\n", r.display_name(), r.version, r.dir.string());
     } else if (!globals.quiet) {
-      fmt::print("installed runtime {}: Pharo {}, {} VM ({}), image format {}, in {}\n", r.display_name(), r.version,
-                 to_string(r.generation), r.headless, r.image_format, r.dir.string());
+      ImageFormatInfo f = decode_image_format(static_cast<uint32_t>(r.image_format));
+      fmt::print("installed runtime {}: Pharo {}, {} VM ({}), {}-bit {}{} image (format {}), in {}\n", r.display_name(),
+                 r.version, to_string(r.generation), r.headless, f.word_bits, f.object_format(), f.sista ? "+Sista" : "",
+                 r.image_format, r.dir.string());
     }
     return kExitOk;
   };
@@ -135,16 +144,23 @@ Runner define_runtimes(CLI::App&, const Globals& globals) {
       }
       return kExitOk;
     }
-    fmt::print("{:<16} {:<8} {:<4} {:<11} {:<7} {:>9}  {}\n", "NAME", "VERSION", "VM", "HEADLESS", "FORMAT", "IMAGE",
-               "SOURCE");
+    fmt::print("{:<16} {:<8} {:<4} {:<11} {:<24} {:>9}  {}\n", "NAME", "VERSION", "VM", "HEADLESS", "FORMAT", "IMAGE",
+               "IMAGE VERSION");
     for (const RuntimeEntry& e : entries) {
       if (!e.error.empty()) {
         fmt::print("{:<16} broken: {}\n", e.name, e.error);
         continue;
       }
       const Runtime& r = e.runtime;
-      fmt::print("{:<16} {:<8} {:<4} {:<11} {:<7} {:>9}  {}\n", r.name, r.version, to_string(r.generation), r.headless,
-                 r.image_format, human_size(r.image_size), r.source);
+      ImageFormatInfo f = decode_image_format(static_cast<uint32_t>(r.image_format));
+      std::string format = fmt::format("{}-bit {}{} ({})", f.word_bits, f.object_format(), f.sista ? "+Sista" : "",
+                                       r.image_format);
+      std::string said = !r.image_version.empty()          ? r.image_version
+                         : r.image_pharo_version != 0        ? fmt::format("Pharo {} (header)", r.image_pharo_version)
+                         : r.image_version_from.empty()      ? "unknown"
+                                                             : fmt::format("Pharo {} ({})", r.version, r.image_version_from);
+      fmt::print("{:<16} {:<8} {:<4} {:<11} {:<24} {:>9}  {}\n", r.display_name(), r.version, to_string(r.generation),
+                 r.headless, format, human_size(r.image_size), said);
     }
     return kExitOk;
   };

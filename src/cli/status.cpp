@@ -60,7 +60,12 @@ void print_table(const std::vector<ServiceStatus>& all, bool colour) {
                        i.rss_bytes ? human_bytes(*i.rss_bytes) : "-",
                        fmt::format("{}/{}/{}", i.http_port, i.telnet_port, i.metrics_port)},
                       state});
-      if (!i.reason.empty() && i.state != "running") notes.push_back(fmt::format("{}: {}", name, i.reason));
+      if (!i.reason.empty() && i.state != "running") {
+        notes.push_back(fmt::format("{}: {}", name, i.reason));
+      } else if (!i.last_words.empty() && i.state != "running" && i.last_exit) {
+        // Restarted and not healthy yet: what the VM that ended said last.
+        notes.push_back(fmt::format("{}: last VM {}: {}", name, i.last_exit->describe(), i.last_words));
+      }
       if (!i.stale_pid_file.empty()) notes.push_back(fmt::format("{}: stale pid file {}", name, i.stale_pid_file));
     }
     if (!s.reason.empty()) notes.push_back(fmt::format("{}: {}", s.name, s.reason));

@@ -12,4 +12,9 @@ namespace pharoctl {
 
 std::string render_build_script(const ServiceConfig& config);
 
+// What build.st prints as its very last statement, and only then: `pharoctl build` counts a
+// build as made only when the VM's output has it. The script computes part of it (6 * 7), so
+// an image that merely echoes the script's text does not print it.
+inline constexpr const char* kBuildCompletedMarker = "pharoctl: build.st completed 42";
+
 }  // namespace pharoctl

@@ -54,6 +54,8 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("start     = {}   # your start code, evaluated after NeoConsole is up\n", toml_string(c.app.start));
   o += fmt::format("http_port = {}   # instance I listens on http_port + {} x I (PHAROCTL_HTTP_PORT)\n", c.app.http_port,
                    kInstancePortStride);
+  o += fmt::format("bind      = {}   # ZnServer's bindingAddress: (PHAROCTL_HTTP_BIND); \"0.0.0.0\" = every interface\n",
+                   toml_string(c.app.bind));
   if (c.app.files.empty()) {
     o += "# files   = [\"config.json\"]   # further files your code reads at start: each release keeps its copy\n";
   } else {

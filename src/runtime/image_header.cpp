@@ -140,6 +140,14 @@ ImageHeader parse_image_header(std::string_view bytes, uint64_t file_size, const
   return h;
 }
 
+ImageFormatInfo decode_image_format(uint32_t format) {
+  ImageFormatInfo f;
+  f.word_bits = word_bits_of_base(format & kImageBaseVersionMask);
+  f.spur = (format & kImageCapSpur) != 0;
+  f.sista = (format & kImageCapMultipleBytecodeSets) != 0;
+  return f;
+}
+
 ImageHeader read_image_header(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

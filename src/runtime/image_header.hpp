@@ -55,6 +55,15 @@ ImageHeader read_image_header(const std::filesystem::path& path);
 // VM pharoctl installs runs them) with what would be right.
 void require_runnable_image(const ImageHeader& header, const std::string& what);
 
+// What a format number alone says (runtime.toml keeps only the number).
+struct ImageFormatInfo {
+  int word_bits = 0;  // 32, 64, 0 when unknown
+  bool spur = false;
+  bool sista = false;  // the multiple-bytecode-sets bit (SistaV1 bytecodes)
+  std::string object_format() const { return spur ? "Spur" : "pre-Spur"; }
+};
+ImageFormatInfo decode_image_format(uint32_t format);
+
 // Reads, decodes and checks in one step.
 ImageHeader check_image_file(const std::filesystem::path& path);
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "runtime/image_header.hpp"
+#include "runtime/image_version.hpp"
 #include "runtime/install_source.hpp"
 #include "runtime/runtime_layout.hpp"
 #include "runtime/vm_probe.hpp"
@@ -114,6 +115,16 @@ std::vector<RuntimeFile> record_files(const fs::path& root) {
   return out;
 }
 
+// Services, builds and deploys only ever copy a runtime's files: without write permission a VM
+// started on them by mistake (or by hand) cannot save into the shared image or its .changes.
+void make_read_only(const fs::path& dir, const std::vector<RuntimeFile>& files) {
+  for (const RuntimeFile& f : files) {
+    if (!f.link.empty()) continue;
+    fs::permissions(dir / f.path, f.executable ? fs::perms(0555) : fs::perms(0444));
+  }
+  fs::permissions(dir / "runtime.toml", fs::perms(0444));
+}
+
 std::optional<InstallResult> already_installed(const Home& home, const std::string& name) {
   fs::path target = home.runtime_dir(name);
   std::error_code ec;
@@ -135,6 +146,27 @@ std::string name_for(const InstallOptions& options, const std::string& version) 
   return name;
 }
 
+// The VM runs an image without its .changes or .sources; what is lost is said at install.
+void warn_missing_companions(const InstallOptions& options, const RuntimeLayout& layout, const std::string& version,
+                             const std::string& sources) {
+  if (layout.changes.empty()) {
+    options.note(fmt::format("warning: no {} beside {}: the VM runs the image, but the source of methods changed "
+                             "since the image was made is not kept (the debugger shows decompiled code for them)",
+                             fs::path(layout.image).replace_extension(".changes").string(), layout.image));
+  }
+  if (!sources.empty()) return;
+  std::string wanted = version.size() >= 2
+                           ? fmt::format("Pharo{}.{}-32bit-<hash>.sources or Pharo{}.{}-64bit-<hash>.sources",
+                                         version.substr(0, version.size() - 1), version.back(),
+                                         version.substr(0, version.size() - 1), version.back())
+                           : "its .sources file";
+  options.note(fmt::format(
+      "warning: no sources file for Pharo {} beside {} (the image looks for {}{}): the VM runs it, but the "
+      "debugger and code browsers show decompiled code instead of method source",
+      version, layout.image, wanted,
+      layout.sources_candidates.empty() ? "" : fmt::format("; present but not this version's: {}", fmt::join(layout.sources_candidates, ", "))));
+}
+
 // The steps every install shares, once the runtime's files are in the scratch directory.
 InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOptions& options,
                              const std::string& source) {
@@ -143,33 +175,52 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   options.note("checking the image header");
   ImageHeader header = check_image_file(dir / layout.image);
 
-  // The Pharo version: as asked, else what the image header (Pharo 11+) or the sources file says.
-  std::string from_header = header.pharo_version ? std::to_string(header.pharo_version) : "";
-  std::string from_sources = version_from_sources_name(fs::path(layout.sources).filename().string());
-  std::string found = !from_header.empty() ? from_header : from_sources;
-  std::string version = options.version.empty() ? found : options.version;
-  if (version.empty()) {
-    throw usage_error(fmt::format(
-        "cannot tell the Pharo version of this runtime (the image does not record it and {} does not name it): "
-        "give it, e.g. pharoctl install 80 --from ...",
-        layout.sources));
-  }
-  if (!options.version.empty() && !found.empty() && found != options.version) {
-    throw operation_failed(fmt::format("asked for Pharo {} but the runtime is Pharo {} (from {})", options.version,
-                                       found, from_header.empty() ? layout.sources : layout.image + "'s header"));
-  }
-  std::string name = name_for(options, version);
-  if (auto existing = already_installed(home, name)) return *existing;
-
+  // The VM first: its generation decides the headless option the image is asked with.
   options.note("asking the VM its version");
   fs::path probe_dir = dir / ".probe";
   fs::create_directory(probe_dir);
   VmProbe probe = probe_vm(dir / layout.vm, probe_dir);
+
+  // The Pharo version: as asked, else what the image says: its header (Pharo 11+), else its
+  // printVersion handler (asked on a copy), else the name of its one sources file.
+  ImageVersion said;
+  std::string found, found_from;
+  if (header.pharo_version) {
+    found = std::to_string(header.pharo_version);
+    found_from = "header";
+  } else {
+    std::optional<VmGeneration> guess = probe.generation ? probe.generation : generation_for_version(options.version);
+    options.note("asking the image its version (printVersion, on a copy)");
+    if (auto v = ask_image_version(dir / layout.vm, headless_option(guess.value_or(VmGeneration::Old)), dir / layout.image,
+                                   probe_dir / "version")) {
+      said = *v;
+      found = v->version;
+      found_from = "printVersion";
+    } else if (layout.sources_candidates.size() == 1) {
+      found = version_from_sources_name(fs::path(layout.sources_candidates.front()).filename().string());
+      if (!found.empty()) found_from = "sources file name";
+    }
+  }
   fs::remove_all(probe_dir);
+  std::string version = options.version.empty() ? found : options.version;
+  if (version.empty()) {
+    throw usage_error(
+        "cannot tell the Pharo version of this runtime (its image neither records it nor answers printVersion): "
+        "give it, e.g. pharoctl install 80 --from ...");
+  }
+  if (!options.version.empty() && !found.empty() && found != options.version) {
+    throw operation_failed(fmt::format("asked for Pharo {} but the runtime is Pharo {} (from the image's {})",
+                                       options.version, found, found_from));
+  }
+  std::string name = name_for(options, version);
+  if (auto existing = already_installed(home, name)) return *existing;
+
   Runtime r;
   r.name = name;
   r.version = version;
   r.dir = home.runtime_dir(name);
+  r.image_version = said.text;
+  r.image_version_from = found_from;
   std::optional<VmGeneration> by_version = generation_for_version(version);
   if (probe.generation) {
     r.generation = *probe.generation;
@@ -193,12 +244,14 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
     options.note(fmt::format("warning: {} uses multiple bytecode sets (format {}); an old Cog VM may not run it",
                              layout.image, header.format));
   }
+  std::string sources = choose_sources(layout.sources_candidates, version, said.commit);
+  warn_missing_companions(options, layout, version, sources);
   r.headless = headless_option(r.generation);
   r.vm = layout.vm;
   r.vm_version = probe.version_line;
   r.image = layout.image;
   r.changes = layout.changes;
-  r.sources = layout.sources;
+  r.sources = sources;
   r.image_format = header.format;
   r.image_pharo_version = header.pharo_version;
   r.image_size = header.file_size;
@@ -212,6 +265,7 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   }
   check_pinned_image(r, options);
   write_file_atomic(dir / "runtime.toml", render_runtime_toml(r));
+  make_read_only(dir, r.files);
   if (!scratch.commit(home.runtime_dir(name))) {
     if (auto existing = already_installed(home, name)) return *existing;
   }
@@ -274,7 +328,10 @@ InstallResult install_from_directory(const Home& home, const fs::path& dir, cons
   Scratch scratch(home);
   options.note(fmt::format("copying {}", source.string()));
   copy_tree(source / "pharo-vm", scratch.dir() / "pharo-vm", source);
-  for (const std::string& f : {layout.image, layout.changes, layout.sources}) {
+  std::vector<std::string> files = layout.sources_candidates;
+  files.push_back(layout.image);
+  if (!layout.changes.empty()) files.push_back(layout.changes);
+  for (const std::string& f : files) {
     if (fs::path(f).parent_path().empty()) fs::copy_file(source / f, scratch.dir() / f);
   }
   return finish_install(home, scratch, options, options.source.empty() ? source.string() : options.source);

@@ -50,6 +50,8 @@ Runtime parse_runtime_toml(const std::string& text, const std::string& file, con
   r.changes = t["changes"].value_or(std::string());
   r.sources = t["sources"].value_or(std::string());
   r.image_pharo_version = static_cast<unsigned>(t["image_pharo_version"].value_or(0LL));
+  r.image_version = t["image_version"].value_or(std::string());
+  r.image_version_from = t["image_version_from"].value_or(std::string());
   r.image_size = static_cast<uint64_t>(t["image_size"].value_or(0LL));
   r.image_data_size = static_cast<uint64_t>(t["image_data_size"].value_or(0LL));
   r.image_sha256 = t["image_sha256"].value_or(std::string());
@@ -106,6 +108,8 @@ std::string render_runtime_toml(const Runtime& r) {
   str("sources", r.sources);
   num("image_format", static_cast<uint64_t>(r.image_format));
   num("image_pharo_version", r.image_pharo_version);
+  str("image_version", r.image_version);
+  str("image_version_from", r.image_version_from);
   num("image_size", r.image_size);
   num("image_data_size", r.image_data_size);
   str("image_sha256", r.image_sha256);

@@ -40,6 +40,8 @@ struct Runtime {
   std::string changes;             // relative to dir
   std::string sources;             // relative to dir
   unsigned image_pharo_version = 0;  // offset 70 of the header; 0 before Pharo 11
+  std::string image_version;       // what printVersion answered ("Pharo-8.0.0+build.1080.sha.9f5ce2e... (64 Bit)")
+  std::string image_version_from;  // how `version` was found: "header", "printVersion", "sources file name", ""
   uint64_t image_size = 0;
   uint64_t image_data_size = 0;
   std::string image_sha256;        // content address of the base image (build cache keys)

@@ -63,18 +63,10 @@ RuntimeLayout find_runtime_layout(const fs::path& root) {
                                        root.string(), fmt::join(images, ", ")));
   }
   layout.changes = fs::path(layout.image).replace_extension(".changes").string();
-  if (!fs::is_regular_file(root / layout.changes, ec)) {
-    throw operation_failed(fmt::format("{}: no {} beside {}", root.string(), layout.changes, layout.image));
-  }
-  std::vector<std::string> sources = files_with_extension(root, ".sources");
-  if (sources.empty()) {
-    for (const std::string& s : files_with_extension(root / "pharo-vm", ".sources")) sources.push_back("pharo-vm/" + s);
-  }
-  if (sources.empty()) {
-    throw operation_failed(fmt::format("{}: no .sources file (Pharo<ver>-64bit-<hash>.sources beside the image)",
-                                       root.string()));
-  }
-  layout.sources = sources.back();  // several: the newest by name
+  if (!fs::is_regular_file(root / layout.changes, ec)) layout.changes.clear();
+  layout.sources_candidates = files_with_extension(root, ".sources");
+  for (const std::string& s : files_with_extension(root / "pharo-vm", ".sources"))
+    layout.sources_candidates.push_back("pharo-vm/" + s);
   return layout;
 }
 

@@ -4,6 +4,7 @@
 // and the unpacked zips of a download are both read through this.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace pharoctl {
 
@@ -11,13 +12,15 @@ struct RuntimeLayout {
   std::filesystem::path root;
   std::string vm = "pharo-vm/pharo";  // relative to root
   std::string image;                  // "Pharo.image"
-  std::string changes;                // "Pharo.changes"
-  std::string sources;                // "Pharo13.0-64bit-abc1234.sources", or "pharo-vm/PharoV60.sources" (<= 6)
+  std::string changes;                // "Pharo.changes"; "" when there is none (the VM runs without)
+  // Every .sources file beside the image (or, for Pharo <= 6, in pharo-vm/): the installer picks
+  // the one the image's version needs (runtime/image_version.hpp).
+  std::vector<std::string> sources_candidates;  // "Pharo8.0-32bit-9f5ce2e.sources", "pharo-vm/PharoV60.sources"
 };
 
 // Finds the parts in `root`. Throws Failure(kExitFailed) naming `root` and what is missing or
-// ambiguous (no pharo-vm/pharo, a launcher that is not executable, no image or several, no
-// changes file beside it, no sources file).
+// ambiguous (no pharo-vm/pharo, a launcher that is not executable, no image or several). A
+// missing .changes or .sources is no error: the VM runs such an image (the installer warns).
 RuntimeLayout find_runtime_layout(const std::filesystem::path& root);
 
 // "Pharo13.0-64bit-e9a5c7c.sources" -> "130", "PharoV60.sources" -> "60"; "" when the name

@@ -13,6 +13,7 @@
 #include "render/run_script.hpp"
 #include "render/system_files.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/runtime_verify.hpp"
 #include "service/new_service.hpp"
 #include "service/ephemeral_ports.hpp"
 #include "service/port_allocation.hpp"
@@ -149,6 +150,37 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
   }
 }
 
+// The runtime against runtime.toml: a changed file means something wrote a runtime that every
+// service and the build cache share (a VM run on it in place, a hand edit).
+void check_runtime_files(const Home& home, const RuntimeEntry& e, std::vector<Finding>& out) {
+  if (!e.error.empty()) {
+    out.push_back({Level::Error, "", "runtime", fmt::format("runtime {}: {}", e.name, e.error)});
+    return;
+  }
+  std::vector<RuntimeDrift> drift = verify_runtime(e.runtime);
+  std::vector<std::string> changed, writable;
+  for (const RuntimeDrift& d : drift) (d.content ? changed : writable).push_back(d.path + ": " + d.problem);
+  fs::path toml = e.runtime.dir / "runtime.toml";
+  if (!changed.empty()) {
+    out.push_back({Level::Error, "", "runtime",
+                   fmt::format("runtime {} differs from {}: {}. Something wrote the shared runtime; install it again "
+                               "(move {} away, then pharoctl --home {} install {} --from the original files); builds "
+                               "made from it are rebuilt because their key hashes the image's content",
+                               e.name, toml.string(), fmt::join(changed, "; "), e.runtime.dir.string(),
+                               home.root().string(), e.runtime.version)});
+  } else {
+    out.push_back({Level::Ok, "", "runtime",
+                   fmt::format("runtime {} matches {} (size and SHA-256 of {} files)", e.name, toml.string(),
+                               e.runtime.files.empty() ? size_t{1} : e.runtime.files.size())});
+  }
+  if (!writable.empty()) {
+    out.push_back({Level::Warn, "", "runtime",
+                   fmt::format("runtime {}: writable files ({}): a VM run on them in place could change them "
+                               "(chmod a-w them; install makes them read-only)",
+                               e.name, fmt::join(writable, ", "))});
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> run_doctor(const Home& home, const std::vector<std::string>& services, bool fix) {
@@ -166,6 +198,7 @@ std::vector<Finding> run_doctor(const Home& home, const std::vector<std::string>
     for (const auto& r : runtimes) list += (list.empty() ? "" : ", ") + r;
     out.push_back({Level::Ok, "", "runtime", "installed runtimes: " + list});
   }
+  for (const RuntimeEntry& e : list_runtimes(home)) check_runtime_files(home, e, out);
   std::vector<std::string> names = services.empty() ? home.service_names() : services;
   std::set<int> listening = listening_tcp_ports();
   for (const auto& n : names) check_service(home, n, fix, listening, out);

@@ -337,8 +337,9 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     TableReader r(*t, "app", file);
     r.string("start", c.app.start, check_relative_file);
     r.integer("http_port", c.app.http_port, 1, 65535);
+    r.string("bind", c.app.bind, check_ipv4_address);
     r.string_array("files", c.app.files, check_relative_file);
-    r.reject_unknown(keys_of({"start", "http_port", "files"}));
+    r.reject_unknown(keys_of({"start", "http_port", "bind", "files"}));
     if (c.app.files.size() > 100) r.fail(*t->get("files"), "files", "lists more than 100 files (name at most 100)");
     std::set<std::string> seen{c.app.start};
     for (const std::string& f : c.app.files) {

@@ -31,6 +31,9 @@ struct SourceConfig {
 struct AppConfig {
   std::string start = "app.st";  // relative to the service directory
   int http_port = 8080;
+  // The address the generated app.st binds its ZnServer to (PHAROCTL_HTTP_BIND): loopback, for
+  // a service behind nginx; "0.0.0.0" listens on every interface, as Zinc does when not told.
+  std::string bind = "127.0.0.1";
   // Further files the service's code reads at start (relative to the service directory). With
   // `start` they go into each release, so a release runs its own copies (PHAROCTL_APP_DIR).
   std::vector<std::string> files;

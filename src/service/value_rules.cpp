@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -127,6 +128,16 @@ std::string check_expect(const std::string& v) {
     return fmt::format("\"{}\" contains a quote, backslash, $, ` or control character (use plain text, as in \"Status OK\")", printable(v));
   }
   return "";
+}
+
+std::string check_ipv4_address(const std::string& v) {
+  static const std::regex quad(R"(^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$)");
+  std::smatch m;
+  bool ok = std::regex_match(v, m, quad);
+  for (size_t i = 1; ok && i <= 4; ++i) ok = std::stoi(m[i].str()) <= 255;
+  if (ok) return "";
+  return fmt::format("\"{}\" is not an IPv4 address (give 127.0.0.1 for loopback only, 0.0.0.0 for every interface, "
+                     "or one address of this host)", v);
 }
 
 std::string check_env_name(const std::string& v) {

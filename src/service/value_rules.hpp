@@ -16,6 +16,7 @@ std::string check_image_name(const std::string& v);    // [A-Za-z0-9][A-Za-z0-9.
 std::string check_baseline(const std::string& v);      // "" or a Smalltalk class name sans BaselineOf
 std::string check_group(const std::string& v);         // a Metacello group name
 std::string check_relative_file(const std::string& v); // a path inside the service directory
+std::string check_ipv4_address(const std::string& v);  // dotted quad: 127.0.0.1, 0.0.0.0, 10.1.2.3
 std::string check_health_url(const std::string& v);    // http:// on loopback, placeholders allowed
 std::string check_expect(const std::string& v);        // printable, no quotes or backslashes
 std::string check_env_name(const std::string& v);      // [A-Za-z_][A-Za-z0-9_]*, not PHAROCTL_* nor systemd's

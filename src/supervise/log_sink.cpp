@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "util/clean_text.hpp"
+
 namespace pharoctl {
 
 namespace {
@@ -59,7 +61,10 @@ void LogSink::write(std::string_view stream, std::string_view text) {
     open_for(stamp_date_);
   }
   if (!fd_.valid()) return;
-  pending_.append(stamp).append(" ").append(stream).append(" ").append(text).append("\n");
+  pending_.append(stamp).append(" ").append(stream).append(" ");
+  // What a VM printed is stored cleaned: no escape sequence reaches `logs -f` or a log viewer.
+  append_clean_line(pending_, text);
+  pending_.append("\n");
   if (batches_ == 0 || pending_.size() >= kBatchBytes) flush();
 }
 

@@ -21,6 +21,7 @@
 #include "process/unique_fd.hpp"
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
+#include "util/clean_text.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
 
@@ -80,7 +81,7 @@ std::string tail_lines(const std::filesystem::path& file, int lines) {
     if (static_cast<int>(last.size()) > lines) last.pop_front();
   }
   std::string out;
-  for (const auto& l : last) out += l + "\n";
+  for (const auto& l : last) out += clean_line(l) + "\n";
   return out;
 }
 
@@ -257,8 +258,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
       return out;
     }
     for (const auto& i : s.instances) {
-      bool trouble = i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
-      if (!trouble) continue;
+      if (!start_trouble(i.state, i.restarts, i.last_exit, i.last_words)) continue;
       out.kind = StartOutcome::Failed;
       std::string stem = p.instance_stem(i.index, cfg.instances);
       out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "

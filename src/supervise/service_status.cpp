@@ -12,6 +12,14 @@ std::string signal_name(int signo) {
   return abbrev ? std::string("SIG") + abbrev : fmt::format("signal {}", signo);
 }
 
+bool start_trouble(const std::string& state, int restarts, const std::optional<ExitInfo>& last_exit,
+                   const std::string& last_words) {
+  bool trouble = state == "backoff" || state == "failed" || state == "stopped" || restarts > 0;
+  bool silent_clean_exit = last_exit && !last_exit->signaled && last_exit->code == 0 && last_words.empty();
+  if (trouble && silent_clean_exit && restarts <= 1 && state != "failed" && state != "stopped") return false;
+  return trouble;
+}
+
 std::string ExitInfo::describe() const {
   return signaled ? fmt::format("killed by {}", signal_name(code)) : fmt::format("exit status {}", code);
 }
@@ -42,7 +50,8 @@ nlohmann::json to_json(const InstanceStatus& s) {
                       {"telnet_port", s.telnet_port},
                       {"metrics_port", s.metrics_port},
                       {"image", s.image.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.image)},
-                      {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)}};
+                      {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)},
+                      {"last_words", s.last_words.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_words)}};
   if (s.health) {
     j["health"] = {{"ok", s.health->ok}, {"latency_ms", s.health->latency_ms}, {"detail", s.health->detail},
                    {"at", s.health->at}};
@@ -111,6 +120,7 @@ ServiceStatus service_status_from_json(const nlohmann::json& j) {
       i.metrics_port = get_or<int>(ij, "metrics_port", 0);
       i.image = get_or<std::string>(ij, "image", "");
       i.reason = get_or<std::string>(ij, "reason", "");
+      i.last_words = get_or<std::string>(ij, "last_words", "");
       i.stale_pid_file = get_or<std::string>(ij, "stale_pid_file", "");
       s.instances.push_back(i);
     }

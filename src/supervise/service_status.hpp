@@ -43,6 +43,7 @@ struct InstanceStatus {
   int metrics_port = 0;
   std::string image;
   std::string reason;          // why failed / unhealthy / in backoff
+  std::string last_words;      // the last VM that ended: its last meaningful output (cleaned)
   std::string stale_pid_file;  // a pid file that names no VM of this service (never acted on)
 };
 
@@ -64,5 +65,12 @@ nlohmann::json to_json(const ServiceStatus& s);
 ServiceStatus service_status_from_json(const nlohmann::json& j);
 
 std::string signal_name(int signo);
+
+// What `start` reports as a failure to start: an instance in backoff, failed or stopped, or one
+// that was restarted. Except a first run that ended with status 0 without a word: a fresh
+// image's first start may only save itself and quit (a real Pharo 8 image does), so the next run
+// says what is wrong, if anything is.
+bool start_trouble(const std::string& state, int restarts, const std::optional<ExitInfo>& last_exit,
+                   const std::string& last_words);
 
 }  // namespace pharoctl

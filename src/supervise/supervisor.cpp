@@ -35,6 +35,7 @@
 #include "supervise/restart_tracker.hpp"
 #include "supervise/service_status.hpp"
 #include "supervise/vm_command.hpp"
+#include "supervise/vm_last_words.hpp"
 #include "supervise/watchdog_schedule.hpp"
 #include "util/failure.hpp"
 
@@ -70,6 +71,7 @@ struct Vm {
   SteadyTime kill_at{};
   bool forced = false;  // replaced because of health: counts as a failure for [restart]
   bool exe_recorded = false;
+  VmLastWords words;  // its last meaningful lines, for the reason shown when it ends
 };
 
 struct Instance {
@@ -95,6 +97,7 @@ struct Instance {
   std::optional<ExitInfo> last_exit;
   std::optional<HealthResult> last_health;
   std::string reason;
+  std::string last_words;  // what the last VM that ended said last
   After after = After::Policy;
   // Part of a restart/reload request: waiting for the replacement to be healthy.
   bool in_rollout = false;
@@ -190,6 +193,11 @@ class Supervisor {
   }
   // A service-wide event: into every instance's log and once onto stderr.
   void broadcast(const std::string& text, Priority priority = Priority::Notice);
+  // A line the VM printed: into the log, and remembered as its possible last words.
+  void vm_line(Instance& inst, const char* stream, std::string_view l) {
+    inst.log->write(stream, l);
+    if (inst.vm) inst.vm->words.feed(stream, l);
+  }
   void beat_watchdog(SteadyTime now);
 
   bool all_vms_gone() const {
@@ -424,6 +432,7 @@ void Supervisor::spawn(Instance& inst) {
   vm->started_wall = clock_.wall();
   vm->image = cmd.image;
   vm->run_script = cmd.run_script;
+  vm->words = VmLastWords({cmd.cwd / "PharoDebug.log", std::filesystem::path(cmd.image).parent_path() / "PharoDebug.log"});
   inst.vm = std::move(vm);
   inst.pid_file->write({child.pid, child.start_ticks, cmd.image, cmd.run_script, ""});
   inst.state = "starting";
@@ -459,7 +468,7 @@ void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const 
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
       LogSink::Batch batch(*inst.log);  // the whole lines of one read in one write(2)
-      lines.feed(std::string_view(buf, static_cast<size_t>(n)), [&](std::string_view l) { inst.log->write(stream, l); });
+      lines.feed(std::string_view(buf, static_cast<size_t>(n)), [&](std::string_view l) { vm_line(inst, stream, l); });
       total += static_cast<size_t>(n);
       if (total > (1u << 20)) return;  // a flood must not starve the rest of the loop
       continue;
@@ -467,7 +476,7 @@ void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const 
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     // EOF or error: the VM closed this stream.
-    lines.flush([&](std::string_view l) { inst.log->write(stream, l); });
+    lines.flush([&](std::string_view l) { vm_line(inst, stream, l); });
     if (inst.vm && fd == inst.vm->out.get()) inst.vm->out.reset();
     if (inst.vm && fd == inst.vm->err.get()) inst.vm->err.reset();
     return;
@@ -477,9 +486,9 @@ void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const 
 void Supervisor::drain(Instance& inst, bool) {
   if (!inst.vm) return;
   if (inst.vm->out.valid()) read_output(inst, inst.vm->out.get(), inst.vm->out_lines, "out");
-  if (inst.vm && inst.vm->out.valid()) inst.vm->out_lines.flush([&](std::string_view l) { inst.log->write("out", l); });
+  if (inst.vm && inst.vm->out.valid()) inst.vm->out_lines.flush([&](std::string_view l) { vm_line(inst, "out", l); });
   if (inst.vm && inst.vm->err.valid()) read_output(inst, inst.vm->err.get(), inst.vm->err_lines, "err");
-  if (inst.vm && inst.vm->err.valid()) inst.vm->err_lines.flush([&](std::string_view l) { inst.log->write("err", l); });
+  if (inst.vm && inst.vm->err.valid()) inst.vm->err_lines.flush([&](std::string_view l) { vm_line(inst, "err", l); });
 }
 
 void Supervisor::on_child_exit(pid_t pid, int wait_status) {
@@ -493,11 +502,13 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   e.code = e.signaled ? WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
   double lived = std::chrono::duration<double>(clock_.steady() - inst.vm->started).count();
   bool forced = inst.vm->forced;
+  inst.last_words = inst.vm->words.summary();
+  std::string what = describe_vm_end(e.describe(), inst.last_words);
   // Asked to end (stop, restart, health): as expected. Otherwise a crash, or a VM that quit.
   Priority priority = inst.vm->term_sent ? Priority::Info
                       : (e.signaled || e.code != 0) ? Priority::Err
                                                     : Priority::Warning;
-  sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()), priority);
+  sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), what), priority);
   inst.vm.reset();
   inst.probes.clear();
   inst.last_exit = e;
@@ -512,7 +523,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
     spawn(inst);  // its pid record replaces the old one: no file work before the fork
     return;
   }
-  if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, fmt::format("the new VM {}", e.describe()));
+  if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, fmt::format("the new VM {}", what));
   if (after == After::Stay) {
     inst.pid_file->remove();
     inst.state = "stopped";
@@ -521,7 +532,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
     instance_stop_waiters_.erase(inst.index);
     return;
   }
-  after_end(inst, e.describe(), !e.signaled && e.code == 0, forced, true);
+  after_end(inst, what, !e.signaled && e.code == 0, forced, true);
 }
 
 void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended) {
@@ -964,7 +975,7 @@ void Supervisor::reload_config() {
 // supervisor stops.
 void Supervisor::answer_start_waiters() {
   bool trouble = std::any_of(instances_.begin(), instances_.end(), [](const Instance& i) {
-    return i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
+    return start_trouble(i.state, i.restarts, i.last_exit, i.last_words);
   });
   if (!ready_ && !trouble && !shutting_down_) return;
   nlohmann::json j = {{"ok", true}, {"status", to_json(status())}};
@@ -988,6 +999,7 @@ ServiceStatus Supervisor::status() const {
     i.restarts = inst.restarts;
     i.last_exit = inst.last_exit;
     i.reason = inst.reason;
+    i.last_words = inst.last_words;
     i.http_port = config_.http_port(inst.index);
     i.telnet_port = config_.telnet_port(inst.index);
     i.metrics_port = config_.metrics_port(inst.index);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "service/base_image_copy.hpp"
 #include "supervise/vm_environment.hpp"
 
 namespace pharoctl {
@@ -16,7 +17,8 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
       return real / (image + ".image");
     }
   }
-  return std::filesystem::absolute(runtime.image_path());
+  // No release yet: the service's own copy, never the runtime's shared (read-only) image.
+  return ensure_base_copy(paths, runtime, config.image.empty() ? config.name : config.image);
 }
 
 std::filesystem::path resolve_app_dir(const ServiceConfig& config, const ServicePaths& paths,
@@ -43,6 +45,7 @@ VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, con
       "PHAROCTL_SERVICE=" + config.name,
       fmt::format("PHAROCTL_INSTANCE={}", instance),
       fmt::format("PHAROCTL_HTTP_PORT={}", config.http_port(instance)),
+      "PHAROCTL_HTTP_BIND=" + config.app.bind,
       fmt::format("PHAROCTL_TELNET_PORT={}", config.telnet_port(instance)),
       fmt::format("PHAROCTL_METRICS_PORT={}", config.metrics_port(instance)),
   };

@@ -84,6 +84,7 @@ Transcript
   show: 'Starting '; show: (NeoConsoleMetricDelegate startOn: {self.metrics}); cr;
   flush.
 (ZnServer defaultOn: (OSEnvironment current at: 'PHAROCTL_HTTP_PORT' ifAbsent: [ '8080' ]) asInteger)
+  bindingAddress: NetNameResolver loopBackAddress;
   logToTranscript;
   start.
 """

@@ -26,12 +26,13 @@ def run_json(home, *args):
 
 INSTANCE = {"index": INT, "state": STR, "pid": OPT_INT, "image": OPT_STR, "started_at": OPT_STR,
             "uptime_s": OPT_NUM, "restarts": INT, "last_exit": OPT_STR, "reason": OPT_STR, "rss_bytes": OPT_INT,
-            "health": None, "http_port": INT, "telnet_port": INT, "metrics_port": INT}
+            "last_words": OPT_STR, "health": None, "http_port": INT, "telnet_port": INT, "metrics_port": INT}
 SERVICE = {"name": STR, "state": STR, "supervisor_pid": OPT_INT, "started_at": OPT_STR, "ready": BOOL,
            "reason": OPT_STR, "instances": list}
 RUNTIME = {"name": STR, "version": STR, "vm_generation": STR, "headless_option": STR, "vm": STR, "vm_version": STR,
            "image": STR, "image_format": INT, "image_pharo_version": INT, "image_size": INT, "image_sha256": STR,
-           "dir": STR, "source": STR, "installed_at": STR, "vm_generation_from": STR}
+           "dir": STR, "source": STR, "installed_at": STR, "vm_generation_from": STR, "word_size": INT,
+           "object_format": STR, "sista": BOOL, "image_version": STR, "image_version_from": STR}
 BUILD = {"key": STR, "dir": STR, "created_at": STR, "duration_ms": INT, "image_size": INT, "released": BOOL}
 RELEASE = {"id": STR, "current": BOOL, "build_key": STR, "image": STR, "origin": STR, "repository": STR,
            "source_commit": STR, "time": STR, "user": STR, "files": dict}

@@ -243,6 +243,9 @@ def test_metrics_head_has_no_body(vm):
 
 
 def test_servers_bind_loopback_only(vm):
+    # NeoConsole binds loopback by its own code; the ZnServer because the script says
+    # `bindingAddress: NetNameResolver loopBackAddress` (without it Zinc binds every interface:
+    # test_runtime_integrity.py).
     import subprocess
     out = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True).stdout
     mine = [l for l in out.splitlines() if f"pid={vm.proc.pid}," in l]

@@ -42,7 +42,8 @@ def test_running_service_json_and_table(home):
         assert inst["health"]["ok"] is True and inst["health"]["latency_ms"] >= 0
         assert inst["rss_bytes"] > 0 and inst["uptime_s"] >= 0
         assert inst["telnet_port"] == a["telnet"]
-        assert inst["image"].endswith("Pharo.image")  # before any deploy: the runtime's base image
+        # Before any deploy: the service's own copy of the runtime's base image, never the runtime's.
+        assert inst["image"].endswith("/alpha/base/sim/alpha.image")
         assert pharoctl(home, "status", "alpha").returncode == 0
         assert pharoctl(home, "status", "alpha", "beta").returncode == 3
 
