@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   using namespace pharoctl;
   // The argument shape of `pharoctl --home HOME supervise NAME`, so that ps shows the same words.
   if (argc != 5 || std::string(argv[1]) != "--home" || std::string(argv[3]) != "supervise") {
-    fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead)\n");
+    fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead; see pharoctl-supervise(8))\n");
     return kExitUsage;
   }
   try {
