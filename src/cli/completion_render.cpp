@@ -135,15 +135,16 @@ _pharoctl_instances() {
 }
 
 # COMPREPLY from compgen ARGS, relative to what bash replaces: the text after the last word
-# break character of the word (@ : and = are ones), so that `shop@` completes to `shop@1` and
-# never to `shop@shop@1`.
+# break character of the word (: and = are ones), or from it on for @ and $ (break characters
+# bash keeps in the word it replaces), so that `shop@` completes to `shop@1` and never to
+# `shop@shop@1`.
 _pharoctl_reply() {
   local cur=$1 prefix="" j c w
   shift
   for ((j = ${#cur} - 1; j >= 0; j--)); do
     c=${cur:j:1}
     if [[ $c != [[:space:]] && $COMP_WORDBREAKS == *"$c"* ]]; then
-      prefix=${cur:0:j+1}
+      if [[ $c == [@$] ]]; then prefix=${cur:0:j}; else prefix=${cur:0:j+1}; fi
       break
     fi
   done

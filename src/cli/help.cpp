@@ -20,7 +20,7 @@ Runner define_help(CLI::App& cmd, const Globals&) {
     std::vector<std::string> names;
     for (const CLI::App* sub : root->get_subcommands({})) {
       if (sub->get_name() == *command) {
-        fmt::print("{}", sub->help());
+        fmt::print("{}", sub->help(root->get_name()));
         return kExitOk;
       }
       if (!sub->get_group().empty()) names.push_back(sub->get_name());

@@ -44,6 +44,9 @@ class HelpFormatter : public CLI::Formatter {
 std::string value_label(const CLI::Option* opt) {
   if (opt->get_type_size() == 0 || opt->get_items_expected_max() == 0) return "";
   std::string type = opt->get_type_name();
+  // A validator appends its own words ("INT:INT in [1 - 65535]"): the placeholder is what
+  // comes before them; the description says the range where it matters.
+  type = type.substr(0, type.find(':'));
   // CLI11 names a value by its C++ type; commands give their own placeholders (PORT, DIR,
   // DURATION) and what is left of CLI11's C++ names reads better as a plain word.
   if (type.empty()) return "VALUE";

@@ -53,7 +53,8 @@ Runner define_logs(CLI::App& cmd, const Globals& globals) {
   auto o = std::make_shared<Options>();
   cmd.add_option("target", o->target, "NAME (every instance) or NAME@I (default: every service)");
   cmd.add_flag("-f,--follow", o->follow, "Keep printing lines as they are written, across midnight");
-  cmd.add_option("-n,--lines", o->lines, "How many of the last lines to show first (default 10)")->check(CLI::NonNegativeNumber);
+  cmd.add_option("-n,--lines", o->lines, "How many of the last lines to show first (default 10)")
+      ->check(CLI::Range(0, 100000000));
   return [&globals, o]() -> int {
     Home home = globals.resolve_home();
     std::vector<neoconsole::ConsoleTarget> targets;

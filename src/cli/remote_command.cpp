@@ -22,6 +22,12 @@ namespace {
 
 bool is_ssh_option(const std::string& word) { return word == "--ssh" || word.rfind("--ssh=", 0) == 0; }
 
+// A SIGTERM or SIGHUP for us while ssh runs is passed on to it, so that stopping the local
+// command (a service manager, a closed terminal) ends the remote one too instead of leaving ssh
+// behind. Only the signal number crosses the handler.
+volatile sig_atomic_t g_forward_signal = 0;
+extern "C" void note_signal(int sig) { g_forward_signal = sig; }
+
 }  // namespace
 
 std::vector<std::string> remote_arguments(const CLI::App& root, const CLI::App& command, int argc, char** argv) {
@@ -72,7 +78,7 @@ int run_remote_command(const std::string& target, const std::vector<std::string>
   std::string remote_pharoctl = "pharoctl";
   if (const char* r = std::getenv("PHAROCTL_REMOTE_PHAROCTL"); r && *r) remote_pharoctl = r;
   const bool terminal = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
-  std::vector<std::string> argv_s = {"/bin/sh", "-c", ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
+  std::vector<std::string> argv_s = {"/bin/sh", "-c", "exec " + ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
                                      "--", target, remote_command_line(remote_pharoctl, args)};
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -80,16 +86,21 @@ int run_remote_command(const std::string& target, const std::vector<std::string>
 
   // While ssh runs, Ctrl-C and Ctrl-\ are for it (and through it the remote command): ssh
   // itself is in our process group and gets them from the terminal.
-  struct sigaction ignore {}, old_int {}, old_quit {};
+  struct sigaction ignore {}, forward {}, old_int {}, old_quit {}, old_term {}, old_hup {};
   ignore.sa_handler = SIG_IGN;
+  forward.sa_handler = note_signal;  // no SA_RESTART: waitpid returns EINTR
   ::sigaction(SIGINT, &ignore, &old_int);
   ::sigaction(SIGQUIT, &ignore, &old_quit);
+  ::sigaction(SIGTERM, &forward, &old_term);
+  ::sigaction(SIGHUP, &forward, &old_hup);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t defaults;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGINT);
   sigaddset(&defaults, SIGQUIT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGHUP);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
@@ -98,10 +109,17 @@ int run_remote_command(const std::string& target, const std::vector<std::string>
   int status = 0;
   if (rc == 0) {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      // pid is our own child, not yet reaped: it cannot be another process.
+      if (int sig = g_forward_signal; sig != 0) {
+        g_forward_signal = 0;
+        ::kill(pid, sig);
+      }
     }
   }
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  ::sigaction(SIGHUP, &old_hup, nullptr);
   if (rc != 0) throw operation_failed(fmt::format("cannot start ssh: {}", std::strerror(rc)));
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   int code = WEXITSTATUS(status);

@@ -177,8 +177,8 @@ def man_sections(man):
             out[current] = {"options": set(), "text": ""}
         elif current is not None:
             out[current]["text"] += line.replace("\\-", "-") + "\n"
-            for spelling in re.findall(r"\\fB(-[^\\]+)\\fR", line):
-                out[current]["options"].add(spelling.replace("\\-", "-"))
+            for spelling in re.findall(r"\\fB(-[^\\]+)\\fR", line.replace("\\-", "-")):
+                out[current]["options"].add(spelling)
     return out
 
 

@@ -49,6 +49,22 @@ class Tmux:
     def key(self, *keys):
         self.tmux("send-keys", "-t", "t", *keys)
 
+    def tab_completes(self, typed, line, prompt=None):
+        """Types `typed` on an empty line, presses TAB, and waits for the prompt line to read `line`."""
+        prompt = prompt or line.split(" ", 1)[0] + " "
+        self.key("C-u")
+        self.type(typed)
+        self.key("Tab")
+        wait_until(lambda: prompt_line(self.screen(), prompt).rstrip() == line, timeout=10,
+                   what=f"{typed!r} + TAB to give {line!r}; screen:\n{self.screen()}")
+
+    def tab_lists(self, typed, seen, tabs=1):
+        self.key("C-u")
+        self.type(typed)
+        for _ in range(tabs):
+            self.key("Tab")
+        wait_until(lambda: seen(self.screen()), timeout=10, what=f"{typed!r} + TAB; screen:\n{self.screen()}")
+
     def close(self):
         subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True, timeout=10)
 
@@ -79,38 +95,17 @@ def test_zsh_completes_a_service_and_an_instance_on_the_first_tab(tmp_path, tmux
     t = Tmux(tmp_path, "zsh -i", {"ZDOTDIR": str(zdot), "PHARO_HOME": str(home), "HOME": str(tmp_path)})
     try:
         wait_until(lambda: "ZSH> " in t.screen(), timeout=15, what="the zsh prompt")
-        t.type("pharoctl restart shi")
-        t.key("Tab")
-        wait_until(lambda: prompt_line(t.screen(), "ZSH> ").rstrip() == "ZSH> pharoctl restart shipping",
-                   timeout=10, what=f"the service completed on the first TAB; screen:\n{t.screen()}")
-        t.key("C-u")
-        t.type("pharoctl restart shop@")
-        t.key("Tab")
-        wait_until(lambda: all(f"shop@{i}" in t.screen() for i in range(3)), timeout=10,
-                   what=f"shop's three instances listed; screen:\n{t.screen()}")
+        # The very first TAB of the shell: a service.
+        t.tab_completes("pharoctl restart shi", "ZSH> pharoctl restart shipping")
+        t.tab_lists("pharoctl restart shop@", lambda screen: all(f"shop@{i}" in screen for i in range(3)))
         assert "shop@shop" not in t.screen()
-        t.key("C-u")
-        t.type("pharoctl logs blog@1")
-        t.key("Tab")
-        wait_until(lambda: prompt_line(t.screen(), "ZSH> ").rstrip() == "ZSH> pharoctl logs blog@1",
-                   timeout=10, what="the one instance completed")
-        # Options, and the global ones after the command.
-        t.key("C-u")
-        t.type("pharoctl status --js")
-        t.key("Tab")
-        wait_until(lambda: prompt_line(t.screen(), "ZSH> ").rstrip() == "ZSH> pharoctl status --json",
-                   timeout=10, what=f"--json completed after the command; screen:\n{t.screen()}")
-        t.key("C-u")
-        t.type("pharoctl logs --fol")
-        t.key("Tab")
-        wait_until(lambda: prompt_line(t.screen(), "ZSH> ").rstrip() == "ZSH> pharoctl logs --follow",
-                   timeout=10, what="a command's own option")
-        # A description with a quote and a colon in it does not break the list.
-        t.key("C-u")
-        t.type("pharoctl e")
-        t.key("Tab")
-        wait_until(lambda: "Evaluate one expression" in t.screen(), timeout=10,
-                   what=f"commands listed with their descriptions; screen:\n{t.screen()}")
+        t.tab_completes("pharoctl logs blog@1", "ZSH> pharoctl logs blog@1")
+        # Options: the global ones after the command, and the command's own.
+        t.tab_completes("pharoctl status --js", "ZSH> pharoctl status --json")
+        t.tab_completes("pharoctl logs --fol", "ZSH> pharoctl logs --follow")
+        # Descriptions (one has a quote, some a colon) are listed whole.
+        t.tab_lists("pharoctl e", lambda screen: "Evaluate one expression" in screen)
+        t.tab_lists("pharoctl sup", lambda screen: "systemd's ExecStart" in screen or "ZSH> pharoctl supervise" in screen)
     finally:
         t.close()
 
@@ -136,23 +131,12 @@ def test_bash_completes_instances_after_the_at_sign_in_a_real_bash(tmp_path, tmu
     t = Tmux(tmp_path, f"bash --noprofile --rcfile {rc} -i", {"PHARO_HOME": str(home)})
     try:
         wait_until(lambda: "BASH> " in t.screen(), timeout=15, what="the bash prompt")
-        t.type("pharoctl restart shop@")
-        t.key("Tab")
-        t.key("Tab")
-        # bash lists what follows the @ (the part it replaces): 0 1 2.
-        wait_until(lambda: re.search(r"^0\s+1\s+2\s*$", t.screen(), re.M), timeout=10,
-                   what=f"shop's instances listed; screen:\n{t.screen()}")
+        # bash lists the part of the word it replaces, which starts at the @: @0 @1 @2.
+        t.tab_lists("pharoctl restart shop@", lambda screen: re.search(r"^@0\s+@1\s+@2\s*$", screen, re.M), tabs=2)
         assert "shop@shop" not in t.screen()
-        t.type("1")
-        t.key("Tab")
-        wait_until(lambda: prompt_line(t.screen(), "BASH> ").rstrip() == "BASH> pharoctl restart shop@1",
-                   timeout=10, what=f"shop@1 completed; screen:\n{t.screen()}")
-        t.key("C-u")
-        t.type("pharoctl restart blog@")
-        t.key("Tab")
-        t.key("Tab")
-        wait_until(lambda: re.search(r"^0\s+1\s*$", t.screen(), re.M), timeout=10,
-                   what=f"blog's instances listed; screen:\n{t.screen()}")
+        t.tab_completes("pharoctl restart shop@1", "BASH> pharoctl restart shop@1")
+        t.tab_lists("pharoctl restart blog@", lambda screen: re.search(r"^@0\s+@1\s*$", screen, re.M), tabs=2)
+        t.tab_completes("pharoctl restart blog@0", "BASH> pharoctl restart blog@0")
         assert "blog@blog" not in t.screen() and "blog@shop" not in t.screen()
     finally:
         t.close()
@@ -186,9 +170,10 @@ def test_bash_completion_cases(tmp_path):
     assert c("pharoctl export systemd sh") == ["shipping", "shop"]
     assert c("pharoctl install 1") == ["100", "110", "120", "130", "140"]
     assert c("pharoctl help dep") == ["deploy"]
-    # After the @ bash replaces only what follows it.
-    assert c("pharoctl restart shop@") == ["0", "1", "2"]
-    assert c("pharoctl --json logs blog@1") == ["1"]
+    # bash replaces the word from the @ on (the @ is one of its break characters that it
+    # keeps in the word): the replies start there.
+    assert c("pharoctl restart shop@") == ["@0", "@1", "@2"]
+    assert c("pharoctl --json logs blog@1") == ["@1"]
     assert c("pharoctl restart nosuch@") == []
     # --home on the line wins over PHARO_HOME, before or after the command.
     other = tmp_path / "other"
@@ -196,6 +181,7 @@ def test_bash_completion_cases(tmp_path):
     (other / "solo" / "service.toml").write_text('name = "solo"\n')
     assert c(f"pharoctl --home {other} logs s") == ["solo"]
     assert c(f"pharoctl logs --home {other} s") == ["solo"]
+    assert c(f"pharoctl --home={other} logs s") == ["solo"]
     # an option's value is no positional: --timeout 5s, then the service
     assert c("pharoctl eval --timeout 5s sh") == ["shipping", "shop"]
 
