@@ -14,7 +14,8 @@ Runner define_help(CLI::App& cmd, const Globals&) {
   const CLI::App* root = cmd.get_parent();
   return [command, root]() -> int {
     if (command->empty()) {
-      fmt::print("{}", root->help());
+      // Not root->help(): CLI11 hands that to the parsed subcommand, which is this one.
+      fmt::print("{}", root->get_formatter()->make_help(root, root->get_name(), CLI::AppFormatMode::Normal));
       return kExitOk;
     }
     std::vector<std::string> names;
