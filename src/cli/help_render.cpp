@@ -62,6 +62,10 @@ const EnvironmentVariable kEnvironment[] = {
     {"SUDO_USER", "Under sudo, the user who owns what enable and deploy create for a service without a user."},
     {"GITHUB_TOKEN, GITLAB_TOKEN, METACELLO_USERNAME, METACELLO_PASSWORD",
      "Credentials for build (they override $PHARO_HOME/credentials); never written to a file or log."},
+    {"NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID",
+     "Set by systemd for the unit's supervisor (Type=notify): where READY=1, STATUS= and WATCHDOG=1 go, and how often."},
+    {"JOURNAL_STREAM", "Set by systemd when output goes to the journal: the supervisor then writes each event with "
+                       "its priority and without a timestamp of its own."},
     {"PHAROCTL_TEST_WALL_CLOCK", "Tests only: the supervisor's wall clock starts at this local time "
                                  "(YYYY-MM-DDTHH:MM:SS)."},
 };
