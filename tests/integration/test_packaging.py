@@ -75,7 +75,10 @@ def test_hardening_check_passes_on_every_binary(deb, tmp_path):
                     binaries.append(path)
     assert len(binaries) == 3, binaries
     for b in binaries:
-        proc = subprocess.run(["hardening-check", b], capture_output=True, text=True, timeout=60)
+        # --nocfprotection: Debian 12's startup files (crt*.o) carry no CET property, so the
+        # linker drops it from every program linked there, this one or a trivial main() built
+        # with -fcf-protection alike; everything else is required.
+        proc = subprocess.run(["hardening-check", "--nocfprotection", b], capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         for feature in ["Position Independent Executable: yes", "Stack protected: yes",
                         "Fortify Source functions: yes", "Read-only relocations: yes", "Immediate binding: yes"]:
