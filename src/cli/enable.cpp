@@ -51,7 +51,7 @@ Runner define_enable(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<EnableFlags>();
   add_flags(cmd, *f);
   // After the command table's examples, not instead of them.
-  cmd.footer(cmd.get_footer() + "\n\n" +
+  cmd.footer(cmd.get_footer() + (cmd.get_footer().empty() ? "" : "\n\n") +
       "Ports inside the kernel's ephemeral range (net.ipv4.ip_local_port_range, e.g. NeoConsole's 42001-42002)\n"
       "can be taken as the source port of any outgoing connection, and the VM then cannot bind them. Reserve\n"
       "them before enabling: a line `net.ipv4.ip_local_reserved_ports = 42001-42002` in /etc/sysctl.d/, then\n"

@@ -112,15 +112,13 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
       if (std::string why = check_service_name(n); !why.empty()) throw usage_error(fmt::format("{}: {}", n, why));
     bool named = !list.empty();
     if (!named) list = home.service_names();
-    std::vector<ServiceStatus> all;
     int rc = kExitOk;
-    for (const auto& n : list) {
+    for (const auto& n : list)
       if (named && !std::filesystem::exists(home.service(n).service_toml()))
         throw usage_error(fmt::format("{}: no such service ({} missing)", n, home.service(n).service_toml().string()));
-      all.push_back(collect_status(home, n));
-      const std::string& st = all.back().state;
-      if (named && (st == "stopped" || st == "invalid")) rc = kExitNotRunning;
-    }
+    std::vector<ServiceStatus> all = collect_statuses(home, list);
+    for (const auto& s : all)
+      if (named && (s.state == "stopped" || s.state == "invalid")) rc = kExitNotRunning;
     if (g.json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& s : all) {

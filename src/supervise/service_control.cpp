@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <deque>
 #include <optional>
 #include <fstream>
@@ -133,6 +135,31 @@ ServiceStatus collect_status(const Home& home, const std::string& name) {
     s.instances.push_back(inst);
   }
   return s;
+}
+
+std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<std::string>& names) {
+  std::vector<ServiceStatus> out(names.size());
+  if (names.size() <= 1) {
+    for (size_t i = 0; i < names.size(); ++i) out[i] = collect_status(home, names[i]);
+    return out;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::exception_ptr> errors(names.size());
+  auto worker = [&] {
+    for (size_t i; (i = next++) < names.size();) {
+      try {
+        out[i] = collect_status(home, names[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < std::min<size_t>(16, names.size()); ++i) workers.emplace_back(worker);
+  for (auto& w : workers) w.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);  // the first in the given order, as one after the other would
+  return out;
 }
 
 StartOutcome start_service(const Home& home, const std::string& name, const std::string& pharoctl_exe) {

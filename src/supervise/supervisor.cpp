@@ -81,7 +81,10 @@ struct Instance {
   RestartTracker tracker;
   std::unique_ptr<LogSink> log;
   std::unique_ptr<PidFile> pid_file;
-  HealthProbe probe;
+  // Probes in flight, oldest first: one at a time, except that a probe of a VM that was healthy
+  // which is late (no answer within the retry gap) brings the next one forward (retry pacing).
+  std::vector<std::unique_ptr<HealthProbe>> probes;
+  SteadyTime late_at{};  // when the newest probe in flight counts as late
   SteadyTime next_probe{};
   Millis probe_gap{kFirstProbeGap};
   int health_failures = 0;
@@ -118,9 +121,11 @@ struct Rollout {
   int failed_instance = -1;
 };
 
-// After a failed probe of a VM that was healthy, the retries come at this pace rather than a
-// whole interval apart: a hung VM is replaced within interval + timeout + (retries - 1) x
-// (retry gap + timeout) of hanging (docs/supervisor.md), 27 s with the defaults, not 45.
+// Retry pacing (docs/supervisor.md): after a failed probe of a VM that was healthy the next
+// comes this long after, not a whole interval; and a probe still unanswered this long after it
+// started brings the next one forward without waiting for its timeout (up to `retries` in
+// flight). A hung VM is so replaced within interval + (retries - 1) x gap + timeout of hanging:
+// 17 s with the defaults 10 s / 5 s / 3, where it was 45.
 Millis retry_gap(const HealthConfig& h) { return std::min(h.interval, Millis(1000)); }
 
 std::string seconds_text(double s) { return fmt::format("{:.2f}s", s); }
@@ -149,6 +154,12 @@ class Supervisor {
 
   // health
   void on_health(Instance& inst, const HealthResult& r);
+  void start_probe(Instance& inst);
+  void advance_probe(Instance& inst, HealthProbe* probe, bool deadline_passed);
+  bool may_overlap(const Instance& inst) const {
+    return (inst.state == "running" || inst.state == "unhealthy") &&
+           inst.probes.size() < static_cast<size_t>(config_.health.retries);
+  }
 
   // timers
   void on_timers();
@@ -342,11 +353,9 @@ int Supervisor::run() {
           if (inst.vm) read_output(inst, inst.vm->err.get(), inst.vm->err_lines, "err");
         });
       }
-      if (inst.probe.active()) {
-        fds.push_back({inst.probe.fd(), inst.probe.poll_events(), 0});
-        handlers.push_back([this, &inst](short) {
-          if (inst.probe.active() && inst.probe.advance(clock_)) on_health(inst, inst.probe.result());
-        });
+      for (const auto& probe : inst.probes) {
+        fds.push_back({probe->fd(), probe->poll_events(), 0});
+        handlers.push_back([this, &inst, raw = probe.get()](short) { advance_probe(inst, raw, false); });
       }
     }
     int timeout = -1;
@@ -432,7 +441,7 @@ void Supervisor::stop_vm(Instance& inst, After after) {
   inst.after = after;
   inst.restart_at.reset();
   if (!inst.vm) return;
-  inst.probe.cancel();
+  inst.probes.clear();
   inst.state = "stopping";
   if (inst.vm->term_sent) return;
   // Our own unreaped child: its pid cannot have been reused, so signalling it is safe.
@@ -490,7 +499,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
                                                     : Priority::Warning;
   sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()), priority);
   inst.vm.reset();
-  inst.probe.cancel();
+  inst.probes.clear();
   inst.last_exit = e;
   if (shutting_down_) {
     inst.pid_file->remove();
@@ -596,6 +605,29 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
   inst.next_probe = now + retry_gap(config_.health);
 }
 
+void Supervisor::start_probe(Instance& inst) {
+  auto probe = std::make_unique<HealthProbe>();
+  probe->start(config_.health_url(inst.index), config_.health.expect, clock_, config_.health.timeout);
+  inst.late_at = clock_.steady() + retry_gap(config_.health);
+  if (!probe->active()) {
+    on_health(inst, probe->result());  // answered at once (refused, not a URL)
+    return;
+  }
+  inst.probes.push_back(std::move(probe));
+}
+
+// `probe` may have been cancelled meanwhile (the VM ended, was replaced): only one still in
+// flight is touched.
+void Supervisor::advance_probe(Instance& inst, HealthProbe* probe, bool deadline_passed) {
+  auto it = std::find_if(inst.probes.begin(), inst.probes.end(), [&](const auto& p) { return p.get() == probe; });
+  if (it == inst.probes.end()) return;
+  if (deadline_passed && clock_.steady() < probe->deadline()) return;
+  if (!probe->advance(clock_)) return;
+  HealthResult r = probe->result();
+  inst.probes.erase(it);
+  on_health(inst, r);
+}
+
 std::optional<SteadyTime> Supervisor::next_deadline() const {
   std::optional<SteadyTime> best;
   auto consider = [&](SteadyTime t) {
@@ -608,10 +640,11 @@ std::optional<SteadyTime> Supervisor::next_deadline() const {
       if (!inst.vm->killed) consider(inst.vm->kill_at);
       continue;
     }
-    if (inst.probe.active())
-      consider(inst.probe.deadline());
-    else
+    for (const auto& probe : inst.probes) consider(probe->deadline());
+    if (inst.probes.empty())
       consider(inst.next_probe);
+    else if (may_overlap(inst))
+      consider(inst.late_at);
     if (inst.state == "starting" && config_.health.grace > Millis(0)) consider(inst.grace_deadline);
   }
   if (watchdog_ && watchdog_->next()) consider(*watchdog_->next());
@@ -636,12 +669,13 @@ void Supervisor::on_timers() {
       }
       continue;
     }
-    if (inst.probe.active()) {
-      if (now >= inst.probe.deadline() && inst.probe.advance(clock_)) on_health(inst, inst.probe.result());
-    } else if (now >= inst.next_probe) {
-      inst.probe.start(config_.health_url(inst.index), config_.health.expect, clock_, config_.health.timeout);
-      if (!inst.probe.active()) on_health(inst, inst.probe.result());
-    }
+    std::vector<HealthProbe*> in_flight;
+    for (const auto& probe : inst.probes) in_flight.push_back(probe.get());
+    for (HealthProbe* probe : in_flight)
+      if (now >= probe->deadline()) advance_probe(inst, probe, true);
+    if (inst.vm && !inst.vm->term_sent &&
+        (inst.probes.empty() ? now >= inst.next_probe : may_overlap(inst) && now >= inst.late_at))
+      start_probe(inst);
     if (inst.vm && !inst.vm->term_sent && inst.state == "starting" && config_.health.grace > Millis(0) &&
         now >= inst.grace_deadline) {
       std::string last = inst.last_health ? inst.last_health->detail : "no answer";

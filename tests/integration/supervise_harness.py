@@ -192,3 +192,14 @@ def healthy(cfg, i=0):
 
 def stop_quietly(home, name):
     pharoctl(home, "stop", name, timeout=60)
+
+
+def start_hang_and_wait_replaced(home, cfg, timeout):
+    """Starts the service, hangs its VM (sim.hang) and waits until a new VM is running; returns
+    the hung VM's pid and the instance's log text."""
+    pharoctl(home, "start", cfg["name"], check=0)
+    old = instance(home, cfg["name"])["pid"]
+    repl(cfg["telnet"], "sim.hang", read_reply=False)
+    wait_until(lambda: instance(home, cfg["name"])["pid"] not in (None, old) and
+               instance(home, cfg["name"])["state"] == "running", timeout, what="hung VM replaced")
+    return old, "".join(p.read_text() for p in (cfg["dir"] / "logs").glob(f"{cfg['name']}-*.log"))

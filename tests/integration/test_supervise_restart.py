@@ -9,7 +9,8 @@ from harness import pharoctl, wait_until
 # free of that race.
 NEVER_HEALTHY = {"expect": "never answered"}
 
-from supervise_harness import (cpu_seconds, processes_in, healthy, instance, make_service, repl, status, stop_quietly)
+from supervise_harness import (cpu_seconds, processes_in, healthy, instance, make_service, repl, status, stop_quietly,
+                               start_hang_and_wait_replaced)
 
 
 def test_kill_9_is_replaced_and_healthy_again(home):
@@ -35,12 +36,7 @@ def test_hung_vm_is_detected_by_health_and_replaced(home):
     cfg = make_service(home, "shop", health={"interval": "200ms", "timeout": "150ms", "retries": 2},
                        stop={"timeout": "1s"})
     try:
-        pharoctl(home, "start", "shop", check=0)
-        old = instance(home, "shop")["pid"]
-        repl(cfg["telnet"], "sim.hang", read_reply=False)
-        wait_until(lambda: instance(home, "shop")["pid"] not in (None, old) and
-                   instance(home, "shop")["state"] == "running", 15, what="hung VM replaced")
-        log = "".join(p.read_text() for p in (cfg["dir"] / "logs").glob("shop-*.log"))
+        old, log = start_hang_and_wait_replaced(home, cfg, 15)
         assert "consecutive failed health checks" in log
         assert "no answer within" in log
         assert not os.path.exists(f"/proc/{old}") or open(f"/proc/{old}/stat").read().split()[2] == "Z"
