@@ -35,7 +35,7 @@ if [ "$(id -u)" -eq 0 ]; then prefix=${PREFIX:-/usr/local}; else prefix=${PREFIX
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 cmake --build "$build"
 cmake --install "$build" >/dev/null
-say "installed pharoctl and pharo-sim into $prefix/bin"
+say "installed pharoctl into $prefix/bin (its helpers pharoctl-supervise and pharo-sim into $prefix/libexec/pharoctl)"
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;
   *) say "add $prefix/bin to your PATH: export PATH=\"$prefix/bin:\$PATH\"" ;;

@@ -1,13 +1,6 @@
-// pharoctl: builds the command tree from the table below and runs the chosen command.
-#include <cstdio>
-#include <iterator>
-#include <map>
-#include <string>
-
-#include <fmt/format.h>
-
+// pharoctl: the table of commands; cli/command_line builds the command tree from it and runs one.
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
-#include "util/failure.hpp"
 
 namespace {
 
@@ -53,55 +46,10 @@ const CommandSpec kCommands[] = {
     {"quickstart", "A demo HTTP service, end to end", cli::define_quickstart, "pharoctl quickstart"},
     {"completion", "Print the bash or zsh completion script", cli::define_completion,
      "source <(pharoctl completion bash)\npharoctl completion zsh > ~/.zfunc/_pharoctl"},
+    {"help", "Show the help of pharoctl or of one command", cli::define_help, "pharoctl help\npharoctl help deploy"},
     {"man", "Print the man page pharoctl(1)", cli::define_man, ""},
 };
 
-std::string indent_lines(const std::string& text) {
-  std::string out;
-  for (char c : text) out += c == '\n' ? std::string("\n  ") : std::string(1, c);
-  return out;
-}
-
 }  // namespace
 
-int main(int argc, char** argv) {
-  CLI::App app{"pharoctl: run Pharo Smalltalk servers in production", "pharoctl"};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("pharoctl ") + PHAROCTL_VERSION);
-  Globals globals;
-  app.add_option("--home", globals.home, "The pharoctl home (default $PHARO_HOME, else ~/pharo)");
-  app.add_flag("--json", globals.json, "Machine-readable JSON output");
-  auto* quiet = app.add_flag("-q,--quiet", globals.quiet, "Only errors");
-  app.add_flag("-v,--verbose", globals.verbose, "More detail")->excludes(quiet);
-  app.add_flag("--no-color", globals.no_color, "No colours, even on a terminal");
-
-  std::map<const CLI::App*, Runner> runners;
-  for (const CommandSpec& spec : kCommands) {
-    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
-    if (*spec.examples) sub->footer(std::string("Examples:\n  ") + indent_lines(spec.examples));
-    runners[sub] = spec.define(*sub, globals);
-  }
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitUsage;
-  }
-  for (const auto& [sub, runner] : runners) {
-    if (sub->parsed()) {
-      try {
-        return runner();
-      } catch (const Failure& f) {
-        std::fflush(stdout);
-        fmt::print(stderr, "pharoctl: {}\n", f.what());
-        return f.exit_code();
-      } catch (const std::exception& e) {
-        std::fflush(stdout);
-        fmt::print(stderr, "pharoctl: {}\n", e.what());
-        return kExitFailed;
-      }
-    }
-  }
-  return kExitUsage;
-}
+int main(int argc, char** argv) { return pharoctl::cli::run_command_line(kCommands, argc, argv); }

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   close_descriptors_from_3();
   // The argument shape of `pharoctl --home HOME supervise NAME`, so that ps shows the same words.
   if (argc != 5 || std::string(argv[1]) != "--home" || std::string(argv[3]) != "supervise") {
-    fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead)\n");
+    fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead; see pharoctl-supervise(8))\n");
     return kExitUsage;
   }
   // Under journald, why the supervisor could not run is an error-priority entry.

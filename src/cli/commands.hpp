@@ -33,5 +33,6 @@ Runner define_doctor(CLI::App&, const Globals&);      // doctor.cpp
 Runner define_quickstart(CLI::App&, const Globals&);  // quickstart.cpp
 Runner define_completion(CLI::App&, const Globals&);  // completion.cpp
 Runner define_man(CLI::App&, const Globals&);         // completion.cpp
+Runner define_help(CLI::App&, const Globals&);        // help.cpp
 
 }  // namespace pharoctl::cli

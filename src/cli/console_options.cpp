@@ -11,12 +11,15 @@
 namespace pharoctl::cli {
 
 void add_console_options(CLI::App& cmd, ConsoleOptions& o) {
-  cmd.add_option("--ssh", o.ssh, "Reach the service on USER@HOST through ssh (stdio forwarding to its loopback port)");
+  cmd.add_option("--ssh", o.ssh, "Reach the service on USER@HOST through ssh (stdio forwarding to its loopback port)")
+      ->type_name("USER@HOST");
   cmd.add_option("--port", o.port, "The telnet port (default: from service.toml, or from the remote status with --ssh)")
+      ->type_name("PORT")
       ->check(CLI::Range(1, 65535));
-  cmd.add_option("--remote-pharoctl", o.remote_pharoctl, "pharoctl on the remote machine (with --ssh)");
-  cmd.add_option("--remote-home", o.remote_home, "The pharoctl home on the remote machine (with --ssh)");
-  cmd.add_option("--connect-timeout", o.connect_timeout, "How long to wait for the connection and greeting (e.g. 5s)");
+  cmd.add_option("--remote-pharoctl", o.remote_pharoctl, "pharoctl on the remote machine (with --ssh)")->type_name("PATH");
+  cmd.add_option("--remote-home", o.remote_home, "The pharoctl home on the remote machine (with --ssh)")->type_name("DIR");
+  cmd.add_option("--connect-timeout", o.connect_timeout, "How long to wait for the connection and greeting (e.g. 5s)")
+      ->type_name("DURATION");
 }
 
 std::chrono::milliseconds parse_timeout_option(const std::string& flag, const std::string& text) {

@@ -111,10 +111,12 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
   };
   auto o = std::make_shared<Opts>();
   cmd.add_option("NAME", o->name, "The service")->required();
-  auto* image = cmd.add_option("--image", o->image, "Deploy this locally built image (its .changes and .sources beside it)");
-  auto* build = cmd.add_option("--build", o->build, "Deploy this cached build (see `pharoctl builds NAME`)");
+  auto* image = cmd.add_option("--image", o->image, "Deploy this locally built image (its .changes and .sources beside it; not with --build or --source)")
+                    ->type_name("FILE");
+  auto* build = cmd.add_option("--build", o->build, "Deploy this cached build (see `pharoctl builds NAME`; not with --source)")->type_name("KEY");
   auto* source = cmd.add_option("--source", o->source,
-                                "Build from this local checkout instead of [source].repository (what push-to-deploy uses)");
+                                "Build from this local checkout instead of [source].repository (what push-to-deploy uses)")
+                     ->type_name("DIR");
   image->excludes(build);
   source->excludes(image)->excludes(build);
   cmd.add_option("--keep", o->keep, "Releases to keep (never the current one nor the previous)")
@@ -236,7 +238,8 @@ Runner define_git_init(CLI::App& cmd, const Globals& g) {
   };
   auto o = std::make_shared<Opts>();
   cmd.add_option("NAME", o->name, "The service")->required();
-  cmd.add_option("--branch", o->branches, "Deploy pushes to this branch (repeatable; default: main and master)");
+  cmd.add_option("--branch", o->branches, "Deploy pushes to this branch (repeatable; default: main and master)")
+      ->type_name("BRANCH");
   return [o, &g]() -> int {
     Service s = load_service(g, o->name);
     PushRepositoryOptions opts;

@@ -21,7 +21,7 @@ Runner define_eval(CLI::App& cmd, const Globals& globals) {
   auto o = std::make_shared<Options>();
   cmd.add_option("target", o->console.target, "NAME or NAME@I")->required();
   cmd.add_option("expression", o->expression, "Smalltalk to evaluate, or - to read it from stdin")->required();
-  cmd.add_option("--timeout", o->timeout, "How long to wait for the answer (e.g. 30s)");
+  cmd.add_option("--timeout", o->timeout, "How long to wait for the answer (e.g. 30s)")->type_name("DURATION");
   add_console_options(cmd, o->console);
   return [&globals, o]() -> int {
     auto timeout = parse_timeout_option("--timeout", o->timeout);

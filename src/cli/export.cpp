@@ -57,7 +57,7 @@ Runner define_export(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<ExportFlags>();
   cmd.add_option("KIND", f->kind, "systemd, initd, monit, nginx or k8s")->required();
   cmd.add_option("NAME", f->name, "The service")->required();
-  cmd.add_option("-o,--output", f->out_dir, "Write the file into this directory (default: print it)");
+  cmd.add_option("-o,--output", f->out_dir, "Write the file into this directory (default: print it)")->type_name("DIR");
   define_nginx_flags(cmd, f->nginx);
   return [f, &g] { return run_export(*f, g); };
 }

@@ -1,36 +1,21 @@
 #include "cli/help_render.hpp"
 
+#include <vector>
+
 #include <fmt/format.h>
+
+#include "cli/command_tree.hpp"
+#include "cli/help_formatter.hpp"
 
 namespace pharoctl {
 
 namespace {
 
-std::vector<const CLI::App*> visible_commands(const CLI::App& root) {
-  std::vector<const CLI::App*> out;
-  for (const CLI::App* sub : root.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
-    out.push_back(sub);
-  }
-  return out;
-}
-
-bool is_flag(const CLI::Option* o) { return o->get_items_expected_max() == 0; }
-
-// Every spelling of an option: -q --quiet
-std::vector<std::string> spellings(const CLI::Option* o) {
-  std::vector<std::string> names;
-  for (const auto& s : o->get_snames()) names.push_back("-" + s);
-  for (const auto& l : o->get_lnames()) names.push_back("--" + l);
-  return names;
-}
-
-std::vector<const CLI::Option*> named_options(const CLI::App& app) {
-  return app.get_options([](const CLI::Option* o) { return !o->get_positional() && !o->get_group().empty(); });
-}
-
-std::vector<const CLI::Option*> positionals(const CLI::App& app) {
-  return app.get_options([](const CLI::Option* o) { return o->get_positional(); });
-}
+using tree::is_flag;
+using tree::named_options;
+using tree::positionals;
+using tree::spellings;
+using tree::visible_commands;
 
 // roff needs backslashes doubled, and a leading . or ' escaped.
 std::string roff(const std::string& text) {
@@ -50,7 +35,7 @@ std::string usage_of(const CLI::App& cmd) {
   std::string u = "pharoctl " + cmd.get_name();
   for (const CLI::Option* o : named_options(cmd)) {
     std::string name = spellings(o).back();
-    u += is_flag(o) ? fmt::format(" [{}]", name) : fmt::format(" [{} {}]", name, o->get_type_name().empty() ? "VALUE" : o->get_type_name());
+    u += is_flag(o) ? fmt::format(" [{}]", name) : fmt::format(" [{} {}]", name, value_label(o));
   }
   for (const CLI::Option* p : positionals(cmd)) {
     u += p->get_required() ? fmt::format(" {}", p->get_name()) : fmt::format(" [{}]", p->get_name());
@@ -58,23 +43,59 @@ std::string usage_of(const CLI::App& cmd) {
   return u;
 }
 
+// Every variable pharoctl reads, for ENVIRONMENT (a test checks the code reads no other).
+struct EnvironmentVariable {
+  const char* name;
+  const char* meaning;
+};
+const EnvironmentVariable kEnvironment[] = {
+    {"PHARO_HOME", "The pharoctl home (default ~/pharo); --home overrides it."},
+    {"HOME", "Where the default home ~/pharo and the REPL history are."},
+    {"XDG_STATE_HOME", "The REPL history goes to $XDG_STATE_HOME/pharoctl/history/ (default ~/.local/state)."},
+    {"NO_COLOR", "When set and not empty: no colours, as with --no-color."},
+    {"TERM", "No colours when it is dumb."},
+    {"PHAROCTL_SSH", "The ssh program and its options for --ssh (default ssh), run by /bin/sh as GIT_SSH_COMMAND is, "
+                     "e.g. \"ssh -p 2222 -i ~/.ssh/deploy\"."},
+    {"PHAROCTL_REMOTE_PHAROCTL", "The pharoctl program on the other machine for --ssh (default pharoctl, from its PATH)."},
+    {"PATH", "Where install sim looks for pharo-sim when it is not installed with pharoctl, and where ssh, git and "
+             "systemctl are found."},
+    {"SUDO_USER", "Under sudo, the user who owns what enable and deploy create for a service without a user."},
+    {"GITHUB_TOKEN, GITLAB_TOKEN, METACELLO_USERNAME, METACELLO_PASSWORD",
+     "Credentials for build (they override $PHARO_HOME/credentials); never written to a file or log."},
+    {"NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID",
+     "Set by systemd for the unit's supervisor (Type=notify): where READY=1, STATUS= and WATCHDOG=1 go, and how often."},
+    {"JOURNAL_STREAM", "Set by systemd when output goes to the journal: the supervisor then writes each event with "
+                       "its priority and without a timestamp of its own."},
+    {"PHAROCTL_TEST_WALL_CLOCK", "Tests only: the supervisor's wall clock starts at this local time "
+                                 "(YYYY-MM-DDTHH:MM:SS)."},
+};
+
+std::string option_names_roff(const CLI::Option* o) {
+  std::string names;
+  for (const auto& s : spellings(o)) names += (names.empty() ? "" : ", ") + std::string("\\fB") + roff(s) + "\\fR";
+  std::string label = value_label(o);
+  if (!label.empty()) names += " \\fI" + roff(label) + "\\fR";
+  return names;
+}
+
 }  // namespace
 
 std::string render_man_page(const CLI::App& root) {
   std::string m;
-  m += fmt::format(".TH PHAROCTL 1 \"\" \"pharoctl {}\" \"User Commands\"\n", PHAROCTL_VERSION);
-  m += ".SH NAME\npharoctl \\- " + roff(root.get_description().empty() ? "run Pharo servers" : root.get_description()) + "\n";
-  m += ".SH SYNOPSIS\n.B pharoctl\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]\n";
+  m += fmt::format(".TH PHAROCTL 1 \"{}\" \"pharoctl {}\" \"User Commands\"\n", PHAROCTL_RELEASE_DATE, PHAROCTL_VERSION);
+  m += ".SH NAME\npharoctl \\- run Pharo Smalltalk servers in production\n";
+  m += ".SH SYNOPSIS\n.B pharoctl\n[\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR] [\\fIGLOBAL OPTIONS\\fR]\n";
   m += ".SH DESCRIPTION\n"
        "pharoctl installs Pharo runtimes, scaffolds services, builds their images, runs them under a "
        "supervisor, generates systemd units, init.d scripts, monit checks and nginx upstreams, talks to "
-       "the running image over NeoConsole and deploys releases with health\\-gated rolling restarts.\n";
+       "the running image over NeoConsole and deploys releases with health\\-gated rolling restarts.\n"
+       ".PP\nThe global options work before and after the command. "
+       "\\fBpharoctl help\\fR \\fICOMMAND\\fR shows the same text as \\fBpharoctl\\fR \\fICOMMAND\\fR "
+       "\\fB\\-\\-help\\fR.\n";
   m += ".SH GLOBAL OPTIONS\n";
   for (const CLI::Option* o : named_options(root)) {
     if (o->get_lnames().empty()) continue;
-    std::string names;
-    for (const auto& s : spellings(o)) names += (names.empty() ? "" : ", ") + std::string("\\fB") + roff(s) + "\\fR";
-    m += ".TP\n" + names + (is_flag(o) ? "" : " \\fIVALUE\\fR") + "\n" + roff(o->get_description()) + "\n";
+    m += ".TP\n" + option_names_roff(o) + "\n" + roff(o->get_description()) + "\n";
   }
   m += ".SH COMMANDS\n";
   for (const CLI::App* cmd : visible_commands(root)) {
@@ -83,131 +104,22 @@ std::string render_man_page(const CLI::App& root) {
       m += ".TP\n\\fI" + roff(p->get_name()) + "\\fR\n" + roff(p->get_description()) + "\n";
     }
     for (const CLI::Option* o : named_options(*cmd)) {
-      std::string names;
-      for (const auto& s : spellings(o)) names += (names.empty() ? "" : ", ") + std::string("\\fB") + roff(s) + "\\fR";
-      m += ".TP\n" + names + "\n" + roff(o->get_description()) + "\n";
+      m += ".TP\n" + option_names_roff(o) + "\n" + roff(o->get_description()) + "\n";
     }
     if (!cmd->get_footer().empty()) m += ".PP\n.nf\n" + roff(cmd->get_footer()) + "\n.fi\n";
   }
   m += ".SH EXIT STATUS\n0 success, 1 the operation failed, 2 bad usage or bad configuration, 3 not running.\n";
-  m += ".SH ENVIRONMENT\n.TP\n.B PHARO_HOME\nThe pharoctl home (default ~/pharo); \\-\\-home overrides it.\n"
-       ".TP\n.B NO_COLOR\nNo colours in output.\n";
+  m += ".SH ENVIRONMENT\n";
+  for (const EnvironmentVariable& v : kEnvironment) m += fmt::format(".TP\n.B {}\n{}\n", roff(v.name), roff(v.meaning));
   m += ".SH FILES\n.TP\n.I $PHARO_HOME/<service>/service.toml\nThe one file a user edits per service.\n"
-       ".TP\n.I $PHARO_HOME/runtimes/<name>/\nInstalled Pharo runtimes.\n";
+       ".TP\n.I $PHARO_HOME/<service>/app.st\nThe service\\(aqs own start code; pharoctl never rewrites it.\n"
+       ".TP\n.I $PHARO_HOME/credentials\nBuild credentials (KEY=VALUE, mode 0600).\n"
+       ".TP\n.I $PHARO_HOME/runtimes/<name>/\nInstalled Pharo runtimes.\n"
+       ".TP\n.I /usr/libexec/pharoctl/\nThe supervisor pharoctl\\-supervise and the stand\\-in VM pharo\\-sim.\n";
+  m += ".SH SEE ALSO\n.BR pharoctl\\-supervise (8),\n.BR pharo\\-sim (1),\n.BR systemctl (1),\n.BR journalctl (1),\n"
+       ".BR systemd.service (5),\n.BR monit (1),\n.BR nginx (8),\n.BR ssh (1)\n.PP\n"
+       "The documentation in /usr/share/doc/pharoctl/.\n";
   return m;
-}
-
-std::string render_bash_completion(const CLI::App& root) {
-  std::string commands;
-  std::string cases;
-  for (const CLI::App* cmd : visible_commands(root)) {
-    commands += (commands.empty() ? "" : " ") + cmd->get_name();
-    std::string opts = "--help";
-    for (const CLI::Option* o : named_options(*cmd)) {
-      for (const auto& s : spellings(o)) opts += " " + s;
-    }
-    cases += fmt::format("    {}) opts=\"{}\" ;;\n", cmd->get_name(), opts);
-  }
-  std::string globals;
-  for (const CLI::Option* o : named_options(root)) {
-    for (const auto& s : spellings(o)) globals += (globals.empty() ? "" : " ") + s;
-  }
-  return fmt::format(R"SH(# bash completion for pharoctl (generated by `pharoctl completion bash`)
-_pharoctl_home() {{
-  local i
-  for ((i = 1; i < ${{#COMP_WORDS[@]}} - 1; i++)); do
-    if [[ ${{COMP_WORDS[i]}} == --home ]]; then printf '%s\n' "${{COMP_WORDS[i+1]}}"; return; fi
-    if [[ ${{COMP_WORDS[i]}} == --home=* ]]; then printf '%s\n' "${{COMP_WORDS[i]#--home=}}"; return; fi
-  done
-  printf '%s\n' "${{PHARO_HOME:-$HOME/pharo}}"
-}}
-_pharoctl_reply() {{
-  mapfile -t COMPREPLY < <(compgen "$@")
-}}
-_pharoctl_services() {{
-  local home d
-  home=$(_pharoctl_home)
-  for d in "$home"/*/service.toml; do
-    [[ -e $d ]] || continue
-    d=${{d%/service.toml}}
-    printf '%s\n' "${{d##*/}}"
-  done
-}}
-_pharoctl() {{
-  local cur prev cmd i opts
-  cur=${{COMP_WORDS[COMP_CWORD]}}
-  prev=${{COMP_WORDS[COMP_CWORD-1]}}
-  cmd=""
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    case ${{COMP_WORDS[i]}} in
-      --home) ((i++)) ;;
-      -*) ;;
-      *) cmd=${{COMP_WORDS[i]}}; break ;;
-    esac
-  done
-  if [[ $prev == --home || $prev == -o || $prev == --from || $prev == --image ]]; then
-    if [[ $prev == --from || $prev == --image ]]; then _pharoctl_reply -f -- "$cur"; else _pharoctl_reply -d -- "$cur"; fi
-    return
-  fi
-  if [[ -z $cmd ]]; then
-    _pharoctl_reply -W "{} {}" -- "$cur"
-    return
-  fi
-  case $cmd in
-{}    *) opts="--help" ;;
-  esac
-  if [[ $cur == -* ]]; then
-    _pharoctl_reply -W "$opts" -- "$cur"
-  elif [[ $cmd == export && $prev == export ]]; then
-    _pharoctl_reply -W "systemd initd monit nginx k8s" -- "$cur"
-  elif [[ $cmd == completion ]]; then
-    _pharoctl_reply -W "bash zsh" -- "$cur"
-  elif [[ $cmd == install ]]; then
-    _pharoctl_reply -W "70 80 90 100 110 120 130 140 sim" -- "$cur"
-  else
-    _pharoctl_reply -W "$(_pharoctl_services)" -- "$cur"
-  fi
-}}
-complete -F _pharoctl pharoctl
-)SH",
-                     commands, globals, cases);
-}
-
-std::string render_zsh_completion(const CLI::App& root) {
-  std::string commands;
-  for (const CLI::App* cmd : visible_commands(root)) {
-    std::string desc = cmd->get_description();
-    for (char& c : desc) {
-      if (c == '\'' || c == ':') c = ' ';
-    }
-    commands += fmt::format("    '{}:{}'\n", cmd->get_name(), desc);
-  }
-  return fmt::format(R"SH(#compdef pharoctl
-# zsh completion for pharoctl (generated by `pharoctl completion zsh`)
-_pharoctl_services() {{
-  local home=${{PHARO_HOME:-$HOME/pharo}}
-  local -a names
-  names=(${{home}}/*/service.toml(N:h:t))
-  _describe 'service' names
-}}
-_pharoctl() {{
-  local -a commands
-  commands=(
-{}  )
-  if (( CURRENT == 2 )); then
-    _describe 'command' commands
-  else
-    case ${{words[2]}} in
-      install) _values 'version' 70 80 90 100 110 120 130 140 sim ;;
-      export) (( CURRENT == 3 )) && _values 'kind' systemd initd monit nginx k8s || _pharoctl_services ;;
-      completion) _values 'shell' bash zsh ;;
-      *) _pharoctl_services ;;
-    esac
-  fi
-}}
-compdef _pharoctl pharoctl
-)SH",
-                     commands);
 }
 
 }  // namespace pharoctl

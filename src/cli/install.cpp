@@ -62,11 +62,13 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
                  fmt::format("70 80 90 100 110 120 130 140 (default {}, the current stable), or sim", kStableVersion));
   cmd.add_option("--from", args->from,
                  "A directory laid out as get.pharo.org leaves it, or the image and VM zips (no network)")
-      ->expected(1, 2);
-  cmd.add_option("--name", args->name, "Name under runtimes/ (default pharo-VERSION, or sim)");
-  cmd.add_option("--mirror", args->mirror, "Base URL replacing https://files.pharo.org");
+      ->expected(1, 2)
+      ->type_name("PATH");
+  cmd.add_option("--name", args->name, "Name under runtimes/ (default pharo-VERSION, or sim)")->type_name("NAME");
+  cmd.add_option("--mirror", args->mirror, "Base URL replacing https://files.pharo.org")->type_name("URL");
   cmd.add_option("--sha256", args->sha256,
-                 "Pin the runtime: the SHA-256 its image must have (image_sha256 of `runtimes --json`), checked before installing");
+                 "Pin the runtime: the SHA-256 its image must have (image_sha256 of `runtimes --json`), checked before installing")
+      ->type_name("HEX");
   return [args, &globals]() -> int {
     Home home = globals.resolve_home();
     InstallOptions options;
@@ -90,7 +92,7 @@ Runner define_install(CLI::App& cmd, const Globals& globals) {
       if (!args->from.empty()) throw usage_error("install sim: --from does not apply (pharo-sim creates the runtime)");
       std::filesystem::path sim = find_pharo_sim();
       if (sim.empty()) {
-        throw usage_error("install sim: pharo-sim is neither beside pharoctl nor on PATH (install it with setup.sh)");
+        throw usage_error("install sim: pharo-sim is neither beside pharoctl, nor in its libexec directory, nor on PATH (install it with setup.sh)");
       }
       result = install_sim(home, sim, options);
     } else if (!args->from.empty()) {

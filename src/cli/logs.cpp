@@ -1,5 +1,6 @@
-// pharoctl logs NAME[@I] [-f] [-n N]: the supervisor's daily files and the image's server-*.log,
-// interleaved by time; -f follows, across the midnight switch to the next day's files.
+// pharoctl logs [NAME[@I]] [-f] [-n N]: the supervisor's daily files and the image's server-*.log,
+// interleaved by time; -f follows, across the midnight switch to the next day's files. Without
+// a name, every service of the home, each line labelled, as `pm2 logs` shows all processes.
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -15,9 +16,9 @@ namespace pharoctl::cli {
 
 namespace {
 
-std::vector<neoconsole::LogSource> sources_for(const Home& home, const std::vector<neoconsole::ConsoleTarget>& targets) {
+std::vector<neoconsole::LogSource> sources_for(const Home& home, const std::vector<neoconsole::ConsoleTarget>& targets,
+                                               bool label) {
   std::vector<neoconsole::LogSource> out;
-  bool label = targets.size() > 1;
   for (const auto& t : targets) {
     ServicePaths paths = home.service(t.name);
     std::string stem = paths.instance_stem(t.instance, t.count);
@@ -50,13 +51,28 @@ Runner define_logs(CLI::App& cmd, const Globals& globals) {
     int lines = 10;
   };
   auto o = std::make_shared<Options>();
-  cmd.add_option("target", o->target, "NAME (every instance) or NAME@I")->required();
+  cmd.add_option("target", o->target, "NAME (every instance) or NAME@I (default: every service)");
   cmd.add_flag("-f,--follow", o->follow, "Keep printing lines as they are written, across midnight");
-  cmd.add_option("-n,--lines", o->lines, "How many of the last lines to show first (default 10)")->check(CLI::NonNegativeNumber);
+  cmd.add_option("-n,--lines", o->lines, "How many of the last lines to show first (default 10)")
+      ->check(CLI::Range(0, 100000000));
   return [&globals, o]() -> int {
     Home home = globals.resolve_home();
-    auto targets = neoconsole::resolve_instances(home, o->target);
-    auto sources = sources_for(home, targets);
+    std::vector<neoconsole::ConsoleTarget> targets;
+    if (!o->target.empty()) {
+      targets = neoconsole::resolve_instances(home, o->target);
+    } else {
+      for (const std::string& name : home.service_names()) {
+        // One broken service.toml does not hide the others' logs.
+        try {
+          auto each = neoconsole::resolve_instances(home, name);
+          targets.insert(targets.end(), each.begin(), each.end());
+        } catch (const Failure& f) {
+          fmt::print(stderr, "pharoctl: logs: {} left out: {}\n", name, f.what());
+        }
+      }
+      if (targets.empty()) throw usage_error(fmt::format("no services in {} (`pharoctl new NAME` creates one)", home.root().string()));
+    }
+    auto sources = sources_for(home, targets, targets.size() > 1 || o->target.empty());
     std::vector<neoconsole::FilePosition> positions;
     print_lines(sources, neoconsole::tail_logs(sources, static_cast<size_t>(o->lines), positions));
     if (!o->follow) return kExitOk;

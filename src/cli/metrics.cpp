@@ -21,7 +21,7 @@ Runner define_metrics(CLI::App& cmd, const Globals& globals) {
   auto o = std::make_shared<Options>();
   cmd.add_option("target", o->target, "NAME or NAME@I")->required();
   cmd.add_option("metric", o->metric, "One metric's name (default: list them all)");
-  cmd.add_option("--timeout", o->timeout, "How long to wait for the answer (e.g. 5s)");
+  cmd.add_option("--timeout", o->timeout, "How long to wait for the answer (e.g. 5s)")->type_name("DURATION");
   return [&globals, o]() -> int {
     auto timeout = parse_timeout_option("--timeout", o->timeout);
     neoconsole::ConsoleTarget t = neoconsole::resolve_one_instance(globals.resolve_home(), o->target);

@@ -221,22 +221,22 @@ int run_new(NewFlags f, const Globals& g) {
 Runner define_new(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<NewFlags>();
   cmd.add_option("NAME", f->name, "Service name: [a-z][a-z0-9-]{0,62}");
-  cmd.add_option("--runtime", f->runtime, "Runtime under runtimes/ (default: the installed one)");
+  cmd.add_option("--runtime", f->runtime, "Runtime under runtimes/ (default: the installed one)")->type_name("RUNTIME");
   cmd.add_option("--description", f->description, "One line describing the service");
-  cmd.add_option("--user", f->user, "User the service runs as (default: the user running pharoctl)");
-  cmd.add_option("--image", f->image, "Image name (default: the service name)");
-  cmd.add_option("--repository", f->repository, "Metacello repository, e.g. github://acme/shop:main/src");
-  cmd.add_option("--baseline", f->baseline, "Baseline name without the BaselineOf prefix");
-  cmd.add_option("--groups", f->groups, "Metacello groups, comma separated (default: default)");
+  cmd.add_option("--user", f->user, "User the service runs as (default: the user running pharoctl)")->type_name("USER");
+  cmd.add_option("--image", f->image, "Image name (default: the service name)")->type_name("NAME");
+  cmd.add_option("--repository", f->repository, "Metacello repository, e.g. github://acme/shop:main/src")->type_name("URL");
+  cmd.add_option("--baseline", f->baseline, "Baseline name without the BaselineOf prefix")->type_name("NAME");
+  cmd.add_option("--groups", f->groups, "Metacello groups, comma separated (default: default)")->type_name("A,B");
   cmd.add_option("--from-ston", f->from_ston,
                  "Take repository, baseline and groups from a project's smalltalkCI file at each build "
                  "(default FILE: ./.smalltalk.ston)")
       ->expected(0, 1)
       ->type_name("[FILE]");
-  cmd.add_option("--http-port", f->http_port, "HTTP port of instance 0 (default: next free from 8080)");
-  cmd.add_option("--telnet-port", f->telnet_port, "NeoConsole REPL port (default: next free from 42001)");
-  cmd.add_option("--metrics-port", f->metrics_port, "NeoConsole metrics port (default: next free from 42002)");
-  cmd.add_option("--instances", f->instances, "Number of instances (default: 1)");
+  cmd.add_option("--http-port", f->http_port, "HTTP port of instance 0 (default: next free from 8080)")->type_name("PORT");
+  cmd.add_option("--telnet-port", f->telnet_port, "NeoConsole REPL port (default: next free from 42001)")->type_name("PORT");
+  cmd.add_option("--metrics-port", f->metrics_port, "NeoConsole metrics port (default: next free from 42002)")->type_name("PORT");
+  cmd.add_option("--instances", f->instances, "Number of instances (default: 1)")->type_name("NUMBER");
   cmd.add_flag("-y,--yes", f->yes, "Take the defaults for everything not given; never ask");
   return [f, &g] { return run_new(*f, g); };
 }

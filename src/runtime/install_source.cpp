@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "runtime/download.hpp"
 #include "runtime/zip_unpack.hpp"
@@ -14,10 +15,10 @@ namespace fs = std::filesystem;
 
 ZipNames zip_names_for(const std::string& version) {
   if (version == "70" || version == "80") return {"pharo64.zip", "pharo64-linux-stable.zip"};
-  for (const char* v : {"90", "100", "110", "120", "130", "140"}) {
+  for (const char* v : kPharoVersions) {
     if (version == v) return {"pharoImage-x86_64.zip", "pharo-vm-Linux-x86_64-stable.zip"};
   }
-  throw usage_error(fmt::format("unknown Pharo version '{}': use one of 70 80 90 100 110 120 130 140, or sim", version));
+  throw usage_error(fmt::format("unknown Pharo version '{}': use one of {}, or sim", version, fmt::join(kPharoVersions, " ")));
 }
 
 std::string download_base_url(const std::string& mirror, const std::string& version) {

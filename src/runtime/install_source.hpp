@@ -14,6 +14,9 @@ class Home;
 
 inline constexpr const char* kFilesPharoOrg = "https://files.pharo.org";
 
+// The versions `install VERSION` knows, as files.pharo.org names them.
+inline constexpr const char* kPharoVersions[] = {"70", "80", "90", "100", "110", "120", "130", "140"};
+
 struct ZipNames {
   std::string image;  // "pharoImage-x86_64.zip"
   std::string vm;     // "pharo-vm-Linux-x86_64-stable.zip"

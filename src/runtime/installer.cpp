@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "process/self_exe.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/image_version.hpp"
 #include "runtime/install_source.hpp"
@@ -405,8 +406,7 @@ fs::path find_pharo_sim() {
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path beside = self.parent_path() / "pharo-sim";
-    if (::access(beside.c_str(), X_OK) == 0) return beside;
+    if (fs::path shipped = helper_program(self, "pharo-sim"); !shipped.empty()) return shipped;
   }
   const char* path = std::getenv("PATH");
   std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";

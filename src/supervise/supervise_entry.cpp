@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "process/self_exe.hpp"
 #include "service/home.hpp"
 #include "supervise/clock.hpp"
 #include "supervise/notifier.hpp"
@@ -30,8 +31,7 @@ int supervise_service(const Home& home, const std::string& name) {
 }
 
 std::filesystem::path slim_supervisor_beside(const std::filesystem::path& pharoctl) {
-  std::filesystem::path slim = pharoctl.parent_path() / "pharoctl-supervise";
-  return ::access(slim.c_str(), X_OK) == 0 ? slim : std::filesystem::path();
+  return helper_program(pharoctl, "pharoctl-supervise");
 }
 
 }  // namespace pharoctl

@@ -2,9 +2,11 @@
 sshd_config, host key and a user key made by the test: eval and repl reach the image's loopback
 console through `ssh -W` (no port opened anywhere), the port learnt over ssh or given."""
 import getpass
+import json
 import os
 import shutil
 import subprocess
+import threading
 
 import pytest
 
@@ -123,3 +125,82 @@ def test_repl_through_ssh(sshd, service, tmp_path):
         assert "history" in os.listdir(tmp_path / "state" / "pharoctl")
     finally:
         subprocess.run(["tmux", "-L", sock, "kill-server"], capture_output=True, timeout=10)
+
+
+# pharoctl --ssh USER@HOST COMMAND: the whole command runs with the pharoctl over there.
+
+def remote_env(sshd):
+    return {**sshd["env"], "PHAROCTL_REMOTE_PHAROCTL": PHAROCTL}
+
+
+def test_global_ssh_runs_the_command_remotely_before_or_after(sshd, service, tmp_path):
+    # The sim service runs without a supervisor: `status shop` says stopped, exit 3 (LSB).
+    local = pharoctl(service.home, "--json", "status", "shop")
+    assert local.returncode == 3, local.stderr
+    # harness.pharoctl puts --home first: here it names the remote home, passed along.
+    before = pharoctl(service.home, "--ssh", sshd["target"], "--json", "status", "shop", env=remote_env(sshd))
+    after = pharoctl(service.home, "--json", "status", "shop", "--ssh", sshd["target"], env=remote_env(sshd))
+    equals = pharoctl(service.home, "status", f"--ssh={sshd['target']}", "shop", "--json", env=remote_env(sshd))
+    for p in (before, after, equals):
+        assert p.returncode == local.returncode, p.stderr
+        assert json.loads(p.stdout)["services"][0]["name"] == "shop"
+        assert json.loads(p.stdout).keys() == json.loads(local.stdout).keys()
+
+
+def test_global_ssh_passes_the_exit_code_and_stderr(sshd, service, tmp_path):
+    ok = pharoctl(service.home, "--ssh", sshd["target"], "eval", "shop", "3 + 4", env=remote_env(sshd))
+    assert (ok.returncode, ok.stdout) == (0, "7\n"), ok.stderr
+    fail = pharoctl(service.home, "--ssh", sshd["target"], "eval", "shop", "1/0", env=remote_env(sshd))
+    assert fail.returncode == 1 and "ZeroDivide" in fail.stderr
+    usage = pharoctl(service.home, "--ssh", sshd["target"], "status", "no-such-service", env=remote_env(sshd))
+    assert usage.returncode == 2 and "no such service" in usage.stderr
+    # words with blanks and quotes reach the remote pharoctl intact
+    quoted = pharoctl(service.home, "--ssh", sshd["target"], "eval", "shop", "'it''s a $HOME' size",
+                      env=remote_env(sshd))
+    assert (quoted.returncode, quoted.stdout) == (0, "12\n"), quoted.stderr
+
+
+def test_global_ssh_streams_output(sshd, service, tmp_path):
+    logs = os.path.join(service.dir, "logs")
+    with open(os.path.join(logs, "shop-2026-11-23.log"), "a") as f:
+        f.write("2026-11-23T10:00:00.000+00:00 first line\n")
+    env = {**os.environ, **remote_env(sshd)}
+    proc = subprocess.Popen([PHAROCTL, "--home", service.home, "--ssh", sshd["target"], "logs", "shop", "-f"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                            env=env)
+    lines = []
+    def read_lines():
+        for line in proc.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read_lines, daemon=True)
+    reader.start()
+    try:
+        # `logs -f` never ends by itself: a line seen while it runs came through as it was written.
+        wait_until(lambda: proc.poll() is not None or any("first line" in line for line in lines), timeout=20,
+                   what="the followed log line over ssh")
+        assert proc.poll() is None, proc.stderr.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        # The remote `logs -f` ends at its next write into the closed connection.
+        with open(os.path.join(logs, "shop-2026-11-23.log"), "a") as f:
+            f.write("2026-11-23T10:00:01.000+00:00 last line\n")
+
+
+def test_global_ssh_when_ssh_fails(sshd, tmp_path):
+    env = {"PHAROCTL_SSH": sshd["env"]["PHAROCTL_SSH"] + " -o ConnectTimeout=5", "PHAROCTL_REMOTE_PHAROCTL": PHAROCTL}
+    p = pharoctl(tmp_path, "--ssh", "nobody-here@127.0.0.1", "status", env=env)
+    assert p.returncode == 1
+    assert "pharoctl: ssh to nobody-here@127.0.0.1 failed" in p.stderr
+    missing = pharoctl(tmp_path, "--ssh", sshd["target"], "status",
+                       env={**sshd["env"], "PHAROCTL_REMOTE_PHAROCTL": "/nonexistent/pharoctl"})
+    assert missing.returncode == 1 and "PHAROCTL_REMOTE_PHAROCTL" in missing.stderr
+
+
+def test_repl_own_ssh_still_tunnels(sshd, service, tmp_path):
+    # `repl/eval NAME --ssh` after the command is the command's own option: the console tunnel,
+    # needing nothing of the remote pharoctl (the port is given).
+    proc = pharoctl(tmp_path, "eval", "shop", "6 * 7", "--ssh", sshd["target"], "--port", str(service.telnet_port),
+                    env={**sshd["env"], "PHAROCTL_REMOTE_PHAROCTL": "/nonexistent/pharoctl"})
+    assert (proc.returncode, proc.stdout) == (0, "42\n"), proc.stderr

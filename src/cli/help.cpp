@@ -1,0 +1,34 @@
+// pharoctl help [COMMAND]: the same text as `pharoctl [COMMAND] --help`, the way git and
+// kubectl users ask for it.
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/suggest.hpp"
+#include "util/failure.hpp"
+
+namespace pharoctl::cli {
+
+Runner define_help(CLI::App& cmd, const Globals&) {
+  auto command = std::make_shared<std::string>();
+  cmd.add_option("command", *command, "The command to explain (default: all of pharoctl)")->type_name("COMMAND");
+  const CLI::App* root = cmd.get_parent();
+  return [command, root]() -> int {
+    if (command->empty()) {
+      // Not root->help(): CLI11 hands that to the parsed subcommand, which is this one.
+      fmt::print("{}", root->get_formatter()->make_help(root, root->get_name(), CLI::AppFormatMode::Normal));
+      return kExitOk;
+    }
+    std::vector<std::string> names;
+    for (const CLI::App* sub : root->get_subcommands({})) {
+      if (sub->get_name() == *command) {
+        fmt::print("{}", sub->help(root->get_name()));
+        return kExitOk;
+      }
+      if (!sub->get_group().empty()) names.push_back(sub->get_name());
+    }
+    throw usage_error(fmt::format("help: unknown command '{}'{}; `pharoctl help` lists the commands", *command,
+                                  did_you_mean(*command, names)));
+  };
+}
+
+}  // namespace pharoctl::cli

@@ -1,0 +1,137 @@
+#include "cli/remote_command.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "neoconsole/stream.hpp"
+#include "util/failure.hpp"
+
+extern char** environ;
+
+namespace pharoctl::cli {
+
+namespace {
+
+bool is_ssh_option(const std::string& word) { return word == "--ssh" || word.rfind("--ssh=", 0) == 0; }
+
+// A SIGTERM or SIGHUP for us while ssh runs is passed on to it, so that stopping the local
+// command (a service manager, a closed terminal) ends the remote one too instead of leaving ssh
+// behind. Only the signal number crosses the handler.
+volatile sig_atomic_t g_forward_signal = 0;
+extern "C" void note_signal(int sig) { g_forward_signal = sig; }
+
+}  // namespace
+
+std::vector<std::string> remote_arguments(const CLI::App& root, const CLI::App& command, int argc, char** argv) {
+  const bool command_has_own_ssh = command.get_option_no_throw("--ssh") != nullptr;
+  std::vector<std::string> out;
+  bool seen_command = false;
+  bool positional_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (positional_only) {
+      out.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      positional_only = true;
+      out.push_back(a);
+      continue;
+    }
+    bool global_here = !seen_command || !command_has_own_ssh;
+    if (global_here && is_ssh_option(a)) {
+      if (a == "--ssh") ++i;  // and its value
+      continue;
+    }
+    if (!seen_command && !a.empty() && a[0] != '-') {
+      seen_command = a == command.get_name();
+    } else if (!seen_command && a.find('=') == std::string::npos) {
+      // A global option's value is no command name: `--home status status`.
+      const CLI::Option* o = root.get_option_no_throw(a);
+      if (o != nullptr && o->get_items_expected_max() > 0 && i + 1 < argc) {
+        out.push_back(a);
+        a = argv[++i];
+      }
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::string remote_command_line(const std::string& remote_pharoctl, const std::vector<std::string>& args) {
+  std::string line = neoconsole::shell_quote(remote_pharoctl);
+  for (const std::string& a : args) line += " " + neoconsole::shell_quote(a);
+  return line;
+}
+
+int run_remote_command(const std::string& target, const std::vector<std::string>& args) {
+  std::string ssh_command = "ssh";
+  if (const char* c = std::getenv("PHAROCTL_SSH"); c && *c) ssh_command = c;
+  std::string remote_pharoctl = "pharoctl";
+  if (const char* r = std::getenv("PHAROCTL_REMOTE_PHAROCTL"); r && *r) remote_pharoctl = r;
+  const bool terminal = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
+  std::vector<std::string> argv_s = {"/bin/sh", "-c", "exec " + ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
+                                     "--", target, remote_command_line(remote_pharoctl, args)};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  // While ssh runs, Ctrl-C and Ctrl-\ are for it (and through it the remote command): ssh
+  // itself is in our process group and gets them from the terminal.
+  struct sigaction ignore {}, forward {}, old_int {}, old_quit {}, old_term {}, old_hup {};
+  ignore.sa_handler = SIG_IGN;
+  forward.sa_handler = note_signal;  // no SA_RESTART: waitpid returns EINTR
+  ::sigaction(SIGINT, &ignore, &old_int);
+  ::sigaction(SIGQUIT, &ignore, &old_quit);
+  ::sigaction(SIGTERM, &forward, &old_term);
+  ::sigaction(SIGHUP, &forward, &old_hup);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGQUIT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGHUP);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  int status = 0;
+  if (rc == 0) {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      // pid is our own child, not yet reaped: it cannot be another process.
+      if (int sig = g_forward_signal; sig != 0) {
+        g_forward_signal = 0;
+        ::kill(pid, sig);
+      }
+    }
+  }
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  ::sigaction(SIGHUP, &old_hup, nullptr);
+  if (rc != 0) throw operation_failed(fmt::format("cannot start ssh: {}", std::strerror(rc)));
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  int code = WEXITSTATUS(status);
+  if (code == 255) {
+    // pharoctl never exits 255; ssh does when it could not connect, log in or run the command.
+    throw operation_failed(fmt::format("ssh to {} failed (ssh said why above; $PHAROCTL_SSH sets its options)", target));
+  }
+  if (code == 127) {
+    throw operation_failed(fmt::format("{} has no `{}` on its PATH (set PHAROCTL_REMOTE_PHAROCTL to its path)", target,
+                                       remote_pharoctl));
+  }
+  return code;
+}
+
+}  // namespace pharoctl::cli
