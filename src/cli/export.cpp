@@ -1,8 +1,9 @@
-// pharoctl export systemd|initd|monit NAME [-o DIR]: the generated system files, on stdout or
-// into DIR.
+// pharoctl export systemd|initd|monit|nginx|k8s|containerfile NAME [-o DIR]: the generated
+// files, on stdout or into DIR.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/container_export.hpp"
 #include "cli/export_nginx.hpp"
 #include "render/system_files.hpp"
 #include "util/atomic_file.hpp"
@@ -11,18 +12,22 @@
 namespace pharoctl::cli {
 namespace {
 
-struct ExportFlags {
+struct ExportFlags : ContainerExportFlags {
   std::string kind;
-  std::string name;
-  std::string out_dir;
 };
 
 int run_export(const ExportFlags& f, const Globals& g) {
+  if (f.kind == "k8s") return run_export_k8s(f, g);
+  const char* k8s_only = !f.image.empty() ? "--image" : !f.namespace_.empty() ? "--namespace" : !f.host.empty() ? "--host" : nullptr;
+  if (k8s_only) throw usage_error(fmt::format("export {}: {} applies to `export k8s` only", f.kind, k8s_only));
+  if (f.kind == "containerfile") return run_export_containerfile(f, g);
+  if (!f.release.empty() || !f.base.empty())
+    throw usage_error(fmt::format("export {}: {} applies to `export containerfile` and `export k8s` only", f.kind,
+                                  f.release.empty() ? "--base" : "--release"));
   if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, g);
   auto kind = parse_system_kind(f.kind);
   if (!kind) {
-    if (f.kind == "nginx" || f.kind == "k8s") throw operation_failed(fmt::format("`pharoctl export {}` is not implemented yet in this version", f.kind));
-    throw usage_error(fmt::format("export: unknown kind \"{}\" (expected systemd, initd, monit, nginx or k8s)", f.kind));
+    throw usage_error(fmt::format("export: unknown kind \"{}\" (expected systemd, initd, monit, nginx, k8s or containerfile)", f.kind));
   }
   Home home = g.resolve_home();
   ServiceTarget target = parse_service_target(f.name);
@@ -49,9 +54,14 @@ int run_export(const ExportFlags& f, const Globals& g) {
 
 Runner define_export(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<ExportFlags>();
-  cmd.add_option("KIND", f->kind, "systemd, initd, monit, nginx or k8s")->required();
+  cmd.add_option("KIND", f->kind, "systemd, initd, monit, nginx, k8s or containerfile")->required();
   cmd.add_option("NAME", f->name, "The service")->required();
-  cmd.add_option("-o,--output", f->out_dir, "Write the file into this directory (default: print it)");
+  cmd.add_option("-o,--output", f->out_dir, "Write the file(s) into this directory (default: print)");
+  cmd.add_option("--release", f->release, "containerfile, k8s: the release (default: current)");
+  cmd.add_option("--base", f->base, "containerfile: the base image (default: Debian 12 slim)");
+  cmd.add_option("--image", f->image, "k8s: the image reference to run (default: what `pharoctl image` tags)");
+  cmd.add_option("--namespace", f->namespace_, "k8s: the namespace of every object");
+  cmd.add_option("--host", f->host, "k8s: also an Ingress for this host name");
   return [f, &g] { return run_export(*f, g); };
 }
 

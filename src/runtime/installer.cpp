@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "process/find_program.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/install_source.hpp"
 #include "runtime/runtime_layout.hpp"
@@ -329,27 +330,6 @@ InstallResult install_sim(const Home& home, const fs::path& pharo_sim, const Ins
   return result;
 }
 
-fs::path find_pharo_sim() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path beside = self.parent_path() / "pharo-sim";
-    if (::access(beside.c_str(), X_OK) == 0) return beside;
-  }
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t end = p.find(':', start);
-    if (end == std::string::npos) end = p.size();
-    std::string d = p.substr(start, end - start);
-    if (!d.empty()) {
-      fs::path candidate = fs::path(d) / "pharo-sim";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    start = end + 1;
-  }
-  return {};
-}
+fs::path find_pharo_sim() { return find_beside_self_or_on_path("pharo-sim"); }
 
 }  // namespace pharoctl

@@ -18,8 +18,13 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
 }
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance) {
+  return vm_command_for_image(config, paths, runtime, instance, resolve_service_image(config, paths, runtime));
+}
+
+VmCommand vm_command_for_image(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime,
+                               int instance, const std::filesystem::path& image) {
   VmCommand c;
-  c.image = resolve_service_image(config, paths, runtime).string();
+  c.image = image.string();
   c.run_script = std::filesystem::absolute(paths.run_script(instance, config.instances)).string();
   c.cwd = paths.dir();
   c.argv.push_back(std::filesystem::absolute(runtime.vm_path()).string());

@@ -25,6 +25,10 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
                                             const Runtime& runtime);
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance);
+// The same for a given image, touching no file: what a container image of a release runs, with
+// paths of the image's own file system.
+VmCommand vm_command_for_image(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime,
+                               int instance, const std::filesystem::path& image);
 
 // Variables a VM must not inherit from its supervisor (systemd's notify and socket protocol,
 // test hooks meant for the supervisor only).
