@@ -5,9 +5,10 @@
 //       PID 1: seeds the writable volumes, starts the VM as its child, forwards SIGTERM, SIGINT,
 //       SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it, kills it S seconds after a stop signal if it
 //       is still there, reaps orphans, and exits with the VM's status (128 + signal when killed).
-//   pharoctl-container probe --url http://127.0.0.1:PORT/PATH [--expect TEXT] [--timeout S]
+//   pharoctl-container probe [--url http://127.0.0.1:PORT/PATH] [--expect TEXT] [--timeout S]
 //       One health check as `pharoctl health` makes it: HTTP GET on loopback, healthy when the
-//       status is 200 and the body contains TEXT. Exit 0 healthy, 1 not.
+//       status is 200 and the body contains TEXT. Exit 0 healthy, 1 not. What the options do not
+//       say comes from /opt/pharoctl/health.conf (the release's [health], key=value lines).
 //   pharoctl-container repl [--port N]
 //       Joins stdin/stdout to NeoConsole's REPL on 127.0.0.1:N (default $PHAROCTL_TELNET_PORT),
 //       for `kubectl exec -it POD -- pharoctl-container repl`; `quit` or Ctrl-D ends it.
@@ -36,7 +37,7 @@ constexpr int kExitUsage = 2;
   std::fprintf(stderr,
                "pharoctl-container: %s\n"
                "usage: pharoctl-container run [--stop-timeout S] [--seed FROM:TO]... -- VM ARGS...\n"
-               "       pharoctl-container probe --url http://127.0.0.1:PORT/PATH [--expect TEXT] [--timeout S]\n"
+               "       pharoctl-container probe [--url http://127.0.0.1:PORT/PATH] [--expect TEXT] [--timeout S]\n"
                "       pharoctl-container repl [--port N]\n",
                why.c_str());
   std::exit(kExitUsage);
@@ -214,17 +215,39 @@ int unhealthy(const std::string& why) {
   return 1;
 }
 
+constexpr const char* kHealthConf = "/opt/pharoctl/health.conf";
+
+// Reads key=value lines (# comments) of the health configuration the image was built with.
+void read_health_conf(std::string& url, std::string& expect, std::string& timeout) {
+  FILE* f = std::fopen(kHealthConf, "re");
+  if (!f) return;
+  char line[4096];
+  while (std::fgets(line, sizeof line, f)) {
+    std::string l(line);
+    while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.pop_back();
+    if (l.empty() || l[0] == '#') continue;
+    auto eq = l.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = l.substr(0, eq), v = l.substr(eq + 1);
+    if (k == "url" && url.empty()) url = v;
+    else if (k == "expect" && expect.empty()) expect = v;
+    else if (k == "timeout" && timeout.empty()) timeout = v;
+  }
+  std::fclose(f);
+}
+
 int probe(const std::vector<std::string>& args) {
-  std::string url_text, expect;
-  int timeout = 5;
+  std::string url_text, expect, timeout_text;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--url" && i + 1 < args.size()) url_text = args[++i];
     else if (args[i] == "--expect" && i + 1 < args.size()) expect = args[++i];
-    else if (args[i] == "--timeout" && i + 1 < args.size()) timeout = parse_seconds("--timeout", args[++i]);
+    else if (args[i] == "--timeout" && i + 1 < args.size()) timeout_text = args[++i];
     else usage("probe: unknown option \"" + args[i] + "\"");
   }
+  read_health_conf(url_text, expect, timeout_text);
+  const int timeout = timeout_text.empty() ? 5 : parse_seconds("--timeout", timeout_text);
   Url url;
-  if (url_text.empty()) usage("probe: give --url");
+  if (url_text.empty()) usage(std::string("probe: give --url (") + kHealthConf + " does not say)");
   if (!parse_url(url_text, url)) usage("probe: --url must be http://HOST:PORT/PATH, not \"" + url_text + "\"");
   if (url.host == "localhost") url.host = "127.0.0.1";
   if (url.host != "127.0.0.1" && url.host != "::1") usage("probe: the health URL must be on loopback (127.0.0.1 or [::1]), not " + url.host);

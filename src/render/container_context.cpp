@@ -171,6 +171,7 @@ ContainerContext write_container_context(const ContainerContextRequest& q, const
 
   // pharoctl-container, and the libraries the VM needs beyond libc.
   copy_into(q.helper, in_context(rootfs, ContainerPaths::kHelper));
+  write_text(in_context(rootfs, ContainerPaths::kHealthConf), spec.health_conf);
   ContainerContext out;
   out.dir = dir;
   out.libraries = needed_libraries(q.runtime.dir / vm_top);

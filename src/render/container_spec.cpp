@@ -52,10 +52,11 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
                                 (paths.dir() / "var" / s.changes_name).string(),
                   "--"};
   s.entrypoint.insert(s.entrypoint.end(), s.vm_argv.begin(), s.vm_argv.end());
-  s.probe = {ContainerPaths::kHelper, "probe",
-             "--url", one.health_url(0),
-             "--expect", config.health.expect,
-             "--timeout", std::to_string(whole_seconds(config.health.timeout))};
+  s.probe = {ContainerPaths::kHelper, "probe"};
+  s.health_conf = fmt::format(
+      "# [health] of {} as pharoctl-container probe reads it: one key=value a line.\n"
+      "url={}\nexpect={}\ntimeout={}\n",
+      config.name, one.health_url(0), config.health.expect, whole_seconds(config.health.timeout));
   return s;
 }
 

@@ -19,6 +19,7 @@ struct ContainerPaths {
   static constexpr const char* kHome = "/srv/pharo";                              // a pharoctl home
   static constexpr const char* kHelper = "/opt/pharoctl/bin/pharoctl-container";  // init + probe
   static constexpr const char* kLibDir = "/usr/local/lib/pharoctl";               // libraries the VM brings
+  static constexpr const char* kHealthConf = "/opt/pharoctl/health.conf";         // what the probe checks
   static constexpr int kUid = 10001;                                              // the non-root user
   static constexpr const char* kUser = "pharo";
 };
@@ -41,7 +42,10 @@ struct ContainerSpec {
   std::vector<WritableDir> writable;                      // logs, var (the running .changes), tmp
   std::string changes_name;                               // <image>.changes, kept under var/
   std::vector<std::string> entrypoint;                    // helper run ... -- vm_argv
-  std::vector<std::string> probe;                         // helper probe ... (exit 0 healthy)
+  // helper probe (exit 0 healthy): what it checks is in kHealthConf, so that the command has no
+  // argument a shell could split (podman runs exec probes through sh -c, Kubernetes does not).
+  std::vector<std::string> probe;
+  std::string health_conf;                                // the text of kHealthConf
   int http_port = 0;
   int stop_timeout_seconds = 0;
 };

@@ -1,6 +1,7 @@
 #include "render/containerfile.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 namespace pharoctl {
@@ -36,14 +37,21 @@ std::string render_containerfile(const ContainerSpec& spec, const std::string& b
   }
   out += fmt::format("USER {0}:{0}\n", uid);
   out += fmt::format("WORKDIR {}\n", spec.workdir);
-  for (const auto& [k, v] : spec.env) out += fmt::format("ENV {}={}\n", k, quoted(v));
+  // One ENV (one layer) for the whole environment.
+  if (!spec.env.empty()) {
+    out += "ENV";
+    for (size_t i = 0; i < spec.env.size(); ++i)
+      out += fmt::format("{}{}={}", i == 0 ? " " : " \\\n    ", spec.env[i].first, quoted(spec.env[i].second));
+    out += "\n";
+  }
   out += fmt::format("EXPOSE {}/tcp\n", spec.http_port);
   std::vector<std::string> volumes;
   for (const WritableDir& w : spec.writable) volumes.push_back(w.path);
   out += fmt::format("VOLUME {}\n", exec_form(volumes));
   out += "STOPSIGNAL SIGTERM\n";
   out += fmt::format("LABEL io.pharoctl.service={} io.pharoctl.release={} io.pharoctl.stop-timeout=\"{}\" io.pharoctl.probe={}\n",
-                     quoted(spec.service), quoted(spec.release), spec.stop_timeout_seconds, quoted(exec_form(spec.probe)));
+                     quoted(spec.service), quoted(spec.release), spec.stop_timeout_seconds,
+                     quoted(fmt::format("{}", fmt::join(spec.probe, " "))));
   out += fmt::format("ENTRYPOINT {}\n", exec_form(spec.entrypoint));
   return out;
 }

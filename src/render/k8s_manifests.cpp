@@ -154,7 +154,8 @@ std::string default_image_ref(const std::string& service, const std::string& rel
 
 std::string check_ingress_host(const std::string& host) {
   static const std::regex kHost(R"((\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)");
-  if (host.size() > 253 || !std::regex_match(host, kHost) || host.find('.') == std::string::npos)
+  static const std::regex kAddress(R"([0-9.]+)");
+  if (host.size() > 253 || !std::regex_match(host, kHost) || std::regex_match(host, kAddress))
     return "must be a DNS name in lower case, such as shop.example.com (an IP address is not allowed)";
   return "";
 }

@@ -39,7 +39,7 @@ def set_every_option(service_dir, options=ALL_OPTIONS, source=True):
     for line in text.splitlines():
         s = line.strip()
         if s.startswith("["):
-            section = s.strip("[]")
+            section = s.split("]")[0].strip("[ ")
         elif "=" in s and not s.startswith("#"):
             k, _, v = s.partition("=")
             keep[(section, k.strip())] = v.split("#")[0].strip()
