@@ -44,21 +44,26 @@ def base():
     return image
 
 
-@pytest.fixture
-def service(home, tmp_path, base):
-    """A one-instance sim service with a release and its image; removed afterwards."""
+def service_image(home, tmp_path, base, instances):
+    """A sim service with a release and its image built by `pharoctl image`."""
     name = f"ctr{random.randrange(10**6):06d}"
-    d = service_with_release(home, tmp_path, name=name, instances=1, stop_timeout="6s")
+    d = service_with_release(home, tmp_path, name=name, instances=instances, stop_timeout="6s")
     tag = f"localhost/pharoctl-test-{name}:t"
-    started = time.monotonic()
-    proc = pharoctl(home, "--json", "image", name, "--base", base, "--tag", tag, env={"CONTAINERS_CONF": podman_env()["CONTAINERS_CONF"]},
-                    timeout=600)
+    proc = pharoctl(home, "--json", "image", name, "--base", base, "--tag", tag,
+                    env={"CONTAINERS_CONF": podman_env()["CONTAINERS_CONF"]}, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     info = json.loads(proc.stdout)
     assert info["image"] == tag and info["builder"] == "podman"
-    yield {"name": name, "dir": d, "tag": tag, "toml": (d / "service.toml").read_text(), "build_s": time.monotonic() - started}
-    podman("rm", "-f", "-t", "0", f"{name}-run", timeout=60)
-    podman("rmi", "-f", tag, timeout=60)
+    return {"name": name, "dir": d, "tag": tag, "toml": (d / "service.toml").read_text()}
+
+
+@pytest.fixture
+def service(home, tmp_path, base):
+    """A one-instance sim service with a release and its image; removed afterwards."""
+    s = service_image(home, tmp_path, base, 1)
+    yield s
+    podman("rm", "-f", "-t", "0", f"{s['name']}-run", timeout=60)
+    podman("rmi", "-f", s["tag"], timeout=60)
 
 
 def port_of(toml, key):
@@ -188,3 +193,26 @@ def test_kube_play_runs_the_pod_restarts_a_killed_vm_and_kube_down_cleans_up(hom
     assert pod_containers(name) == []
     pods = json.loads(podman("pod", "ps", "--format", "json", check=0).stdout or "[]")
     assert not [p for p in pods if p["Name"].startswith(f"{name}-pod")]
+
+
+def test_three_replicas_without_network_each_healthy_on_the_same_ports(home, tmp_path, base):
+    """--network none: every pod has its own loopback, so the three replicas all use instance
+    0's ports; health and HTTP are checked from inside each pod, by its own probe."""
+    s = service_image(home, tmp_path, base, 3)
+    name, toml = s["name"], s["toml"]
+    deployment = kube_deployment(home, s, tmp_path)
+    try:
+        podman("kube", "play", "--network", "none", str(deployment), check=0, timeout=180)
+        containers = pod_containers(name)
+        assert len(containers) == 3, containers
+        names = [c["Names"][0] for c in containers]
+        for ctr in names:
+            wait_until(lambda: health_status(ctr) == "healthy", timeout=60, interval=0.2, what=f"{ctr} healthy")
+            page = podman("exec", ctr, PROBE, "probe", "--url", f"http://127.0.0.1:{port_of(toml, 'http_port')}/",
+                          "--expect", f"Hello from {name}", check=0)
+            assert page.stdout.startswith("healthy: 200"), page.stdout
+    finally:
+        down = podman("kube", "down", str(deployment), timeout=180)
+        podman("rmi", "-f", s["tag"], timeout=60)
+    assert down.returncode == 0, down.stderr
+    assert pod_containers(name) == []
