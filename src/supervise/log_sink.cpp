@@ -53,13 +53,37 @@ void LogSink::open_for(const std::string& date) {
 
 void LogSink::write(std::string_view stream, std::string_view text) {
   WallTime now = clock_.wall();
-  std::string date = format_local_date(now);
-  if (date != date_ || !fd_.valid()) open_for(date);
+  const std::string& stamp = stamp_for(now);
+  if (stamp_date_ != date_ || !fd_.valid()) {
+    flush();  // lines of the previous day go to its file
+    open_for(stamp_date_);
+  }
   if (!fd_.valid()) return;
-  std::string line = fmt::format("{} {} {}\n", format_local_timestamp(now), stream, text);
-  // One write(2) per line on an O_APPEND file: followers see whole lines.
-  ssize_t n = ::write(fd_.get(), line.data(), line.size());
-  (void)n;
+  pending_.append(stamp).append(" ").append(stream).append(" ").append(text).append("\n");
+  if (batches_ == 0 || pending_.size() >= kBatchBytes) flush();
+}
+
+// The timestamp prefix changes once per millisecond at most: formatting it (two localtime_r)
+// for each of thousands of lines a millisecond was most of the sink's time.
+const std::string& LogSink::stamp_for(WallTime now) {
+  auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
+  if (ms != stamp_ms_ || stamp_.empty()) {
+    stamp_ms_ = ms;
+    stamp_ = format_local_timestamp(now);
+    stamp_date_ = stamp_.substr(0, 10);  // the timestamp starts with the local date
+  }
+  return stamp_;
+}
+
+// Whole lines only, one write(2) on the O_APPEND file for all the lines of a batch (one read of
+// a VM's output): followers never see half a line.
+void LogSink::flush() {
+  if (pending_.empty()) return;
+  if (fd_.valid()) {
+    ssize_t n = ::write(fd_.get(), pending_.data(), pending_.size());
+    (void)n;
+  }
+  pending_.clear();
 }
 
 std::vector<std::string> LogSink::prune() {

@@ -25,7 +25,23 @@ class LogSink {
  public:
   LogSink(const Clock& clock, std::filesystem::path dir, std::string stem, std::vector<LogSeries> pruned, int keep_days);
 
+  // One line; within a Batch it is written at the batch's end together with the others.
   void write(std::string_view stream, std::string_view text);
+  // While one lives, lines are gathered and written in one write(2) when it goes (or every
+  // kBatchBytes): what the supervisor holds around each read of a VM's output.
+  class Batch {
+   public:
+    explicit Batch(LogSink& sink) : sink_(sink) { ++sink_.batches_; }
+    ~Batch() {
+      if (--sink_.batches_ == 0) sink_.flush();
+    }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    LogSink& sink_;
+  };
+  void flush();
   void set_keep_days(int keep_days) { keep_days_ = keep_days; }
   // Deletes files of the pruned series dated before the oldest kept day. Returns their names.
   std::vector<std::string> prune();
@@ -33,6 +49,9 @@ class LogSink {
 
  private:
   void open_for(const std::string& date);
+  const std::string& stamp_for(WallTime now);
+
+  static constexpr size_t kBatchBytes = 64 * 1024;
 
   const Clock& clock_;
   std::filesystem::path dir_;
@@ -41,6 +60,11 @@ class LogSink {
   int keep_days_;
   std::string date_;
   UniqueFd fd_;
+  std::string pending_;  // whole lines not yet written
+  int batches_ = 0;
+  std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds> stamp_ms_{};
+  std::string stamp_;
+  std::string stamp_date_;
 };
 
 // The oldest local date (YYYY-MM-DD) kept: today and the keep_days-1 days before it.
