@@ -57,13 +57,17 @@ with tempfile.TemporaryDirectory() as tmp:
         out = json.loads(run("--json", "image", "shop", "--base", base, "--tag", tag).stdout)
         return time.perf_counter() - t0, out
 
-    cold, warm = [], []
+    cold, warm, cold_builder, warm_builder = [], [], [], []
     try:
         for _ in range(3):
             podman("rmi", "-f", tag, check=False)
             podman("image", "prune", "-f", check=False)
-            cold.append(build()[0])
-            warm.append(build()[0])
+            t, out = build()
+            cold.append(t)
+            cold_builder.append(out["seconds"])
+            t, out = build()
+            warm.append(t)
+            warm_builder.append(out["seconds"])
         _, info = build()
         total, base_size = size(tag), size(base)
     finally:
@@ -74,6 +78,9 @@ print(f"pharoctl image (podman, base {base}, runtime pharo-sim)")
 print(f"  cold layer cache: median {statistics.median(cold):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in cold)})")
 print(f"  warm layer cache: median {statistics.median(warm):.2f} s  (runs: {', '.join(f'{t:.2f}' for t in warm)})")
 print(f"  warm / cold: {statistics.median(warm) / statistics.median(cold):.2f}")
+print(f"  of which podman build: cold {statistics.median(cold_builder):.2f} s, warm {statistics.median(warm_builder):.2f} s "
+      f"(the rest: pharoctl writing the context, ldd)")
+print(f"  machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 print(f"  image size: {total / 1e6:.1f} MB, of which the base {base_size / 1e6:.1f} MB, pharoctl's layers "
       f"{(total - base_size) / 1e6:.1f} MB")
 print(f"  libraries brought for the VM: {', '.join(os.path.basename(l) for l in info['libraries']) or 'none'}")

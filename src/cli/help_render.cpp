@@ -159,7 +159,7 @@ _pharoctl() {{
   if [[ $cur == -* ]]; then
     _pharoctl_reply -W "$opts" -- "$cur"
   elif [[ $cmd == export && $prev == export ]]; then
-    _pharoctl_reply -W "systemd initd monit nginx k8s" -- "$cur"
+    _pharoctl_reply -W "systemd initd monit nginx k8s containerfile" -- "$cur"
   elif [[ $cmd == completion ]]; then
     _pharoctl_reply -W "bash zsh" -- "$cur"
   elif [[ $cmd == install ]]; then
@@ -199,7 +199,7 @@ _pharoctl() {{
   else
     case ${{words[2]}} in
       install) _values 'version' 70 80 90 100 110 120 130 140 sim ;;
-      export) (( CURRENT == 3 )) && _values 'kind' systemd initd monit nginx k8s || _pharoctl_services ;;
+      export) (( CURRENT == 3 )) && _values 'kind' systemd initd monit nginx k8s containerfile || _pharoctl_services ;;
       completion) _values 'shell' bash zsh ;;
       *) _pharoctl_services ;;
     esac

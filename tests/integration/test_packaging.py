@@ -28,7 +28,8 @@ def test_deb_installs_with_dpkg_and_runs(deb, tmp_path):
     assert "Package: pharoctl" in info
     assert "libc6" in info  # Depends computed from the linked libraries
     files = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True, check=True).stdout
-    for member in ["./usr/bin/pharoctl", "./usr/bin/pharoctl-supervise", "./usr/share/man/man1/pharoctl.1",
+    for member in ["./usr/bin/pharoctl", "./usr/bin/pharoctl-supervise", "./usr/bin/pharoctl-container",
+                   "./usr/share/man/man1/pharoctl.1",
                    "./usr/share/bash-completion/completions/pharoctl", "./usr/share/zsh/vendor-completions/_pharoctl"]:
         assert member in files
     root = tmp_path / "root"
