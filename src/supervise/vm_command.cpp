@@ -44,7 +44,9 @@ VmCommand vm_command_for_image(const ServiceConfig& config, const ServicePaths& 
 
 const std::vector<std::string>& vm_environment_drop_list() {
   static const std::vector<std::string> kDrop = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS",
-                                                 "LISTEN_PID", "LISTEN_FDNAMES", "PHAROCTL_TEST_WALL_CLOCK"};
+                                                 "LISTEN_PID", "LISTEN_FDNAMES", "PHAROCTL_TEST_WALL_CLOCK",
+                                                 // names the supervisor's stderr, not the VM's pipe
+                                                 "JOURNAL_STREAM"};
   return kDrop;
 }
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from container_fixtures import NODE_MODULES, service_with_release
-from harness import SOURCE_DIR, pharoctl
+from harness import SOURCE_DIR, free_port_block, pharoctl
 
 VALIDATE = os.path.join(SOURCE_DIR, "tests", "integration", "k8s", "validate.js")
 
@@ -114,7 +114,8 @@ def test_bad_input_is_refused_with_exit_2(home, tmp_path):
     proc = pharoctl(home, "export", "k8s", "shop@1")
     assert proc.returncode == 2
     # No release yet: says how to make one.
-    pharoctl(home, "new", "other", "--runtime", "sim", "--yes", "--http-port", "23456", "--telnet-port", "23457",
-             "--metrics-port", "23458", check=0)
+    base = free_port_block([0, 1, 2])
+    pharoctl(home, "new", "other", "--runtime", "sim", "--yes", "--http-port", str(base), "--telnet-port", str(base + 1),
+             "--metrics-port", str(base + 2), check=0)
     proc = pharoctl(home, "export", "k8s", "other")
     assert proc.returncode == 2 and "pharoctl deploy other" in proc.stderr
