@@ -126,7 +126,8 @@ ContainerContext write_container_context(const ContainerContextRequest& q, const
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
     throw usage_error(fmt::format("{}: not empty; give an empty or new directory for the build context", dir.string()));
-  ContainerSpec spec = make_container_spec(q.config, q.runtime, q.release);
+  ContainerSpec spec = make_container_spec(q.config, q.runtime, q.release,
+                                           fs::is_regular_file(q.paths.releases() / q.release / "app" / q.config.app.start, ec));
   const fs::path rootfs = dir / "rootfs";
   fs::create_directories(rootfs);
   fs::create_directories(dir / "writable");

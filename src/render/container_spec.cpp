@@ -4,6 +4,7 @@
 
 #include "service/home.hpp"
 #include "supervise/vm_command.hpp"
+#include "supervise/vm_environment.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -19,7 +20,8 @@ int whole_seconds(Millis d) {
   return s < 1 ? 1 : s;
 }
 
-ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& runtime, const std::string& release_id) {
+ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& runtime, const std::string& release_id,
+                                  bool app_in_release) {
   const ServiceConfig one = container_config(config);
   Home home{ContainerPaths::kHome};
   ServicePaths paths = home.service(config.name);
@@ -35,9 +37,21 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
   std::string image = config.image.empty() ? config.name : config.image;
   VmCommand vm = vm_command_for_image(one, paths, in_image, 0, s.release_dir / (image + ".image"));
   s.vm_argv = vm.argv;
+  // The VM's defined environment (supervise/vm_environment.hpp) as the image's file system has
+  // it: the app directory of the release when it carries one (vm_command can only look on this
+  // machine), HOME the container user's, and nothing of this machine's locale or zone.
+  std::vector<std::string> vars;
+  const fs::path app = app_in_release ? s.release_dir / "app" : paths.dir();
   for (const std::string& kv : vm.env_extra) {
+    if (kv.rfind("PHAROCTL_APP_DIR=", 0) == 0) vars.push_back("PHAROCTL_APP_DIR=" + app.string());
+    else if (kv.rfind("PHAROCTL_APP_START=", 0) == 0) vars.push_back("PHAROCTL_APP_START=" + (app / one.app.start).string());
+    else vars.push_back(kv);
+  }
+  for (const std::string& kv : vm_environment(one, vars, {})) {
     auto eq = kv.find('=');
-    s.env.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+    std::string name = kv.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    s.env.emplace_back(name, name == "HOME" ? paths.dir().string() : value);
   }
   s.workdir = vm.cwd.string();
   s.writable = {{"logs", paths.logs().string()}, {"var", (paths.dir() / "var").string()}, {"tmp", "/tmp"}};

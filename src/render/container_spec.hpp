@@ -54,8 +54,10 @@ struct ContainerSpec {
 // pod with its own loopback, so every replica uses instance 0's ports).
 ServiceConfig container_config(const ServiceConfig& config);
 
-// `runtime` as installed on this machine; its paths are mapped into the image.
-ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& runtime, const std::string& release_id);
+// `runtime` as installed on this machine; its paths are mapped into the image. `app_in_release`:
+// the release carries its own app files (releases/<id>/app/), which the VM then reads.
+ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& runtime, const std::string& release_id,
+                                  bool app_in_release = false);
 
 // Seconds, rounded up (Kubernetes takes whole seconds; 0 is not allowed where a period is).
 int whole_seconds(Millis d);

@@ -47,7 +47,9 @@ TEST(Containerfile, NonRootReadOnlyVolumesAndExecFormEntrypoint) {
   EXPECT_NE(f.find("&& ldconfig"), std::string::npos);
   EXPECT_NE(f.find("COPY --chown=10001:10001 writable/ /srv/pharo/shop/var/\n"), std::string::npos);
   EXPECT_NE(f.find("VOLUME [\"/srv/pharo/shop/logs\",\"/srv/pharo/shop/var\",\"/tmp\"]\n"), std::string::npos);
-  EXPECT_NE(f.find("ENV PHAROCTL_SERVICE=\"shop\" \\\n    PHAROCTL_INSTANCE=\"0\""), std::string::npos);
+  EXPECT_NE(f.find("ENV PATH=\""), std::string::npos);
+  EXPECT_NE(f.find("    HOME=\"/srv/pharo/shop\" \\\n"), std::string::npos);
+  EXPECT_NE(f.find("    PHAROCTL_SERVICE=\"shop\" \\\n    PHAROCTL_INSTANCE=\"0\""), std::string::npos);
   EXPECT_NE(f.find("    PHAROCTL_HTTP_PORT=\"8080\" \\\n"), std::string::npos);
   EXPECT_NE(f.find("ENTRYPOINT [\"/opt/pharoctl/bin/pharoctl-container\",\"run\""), std::string::npos);
   EXPECT_EQ(render_containerfile(s, "b", false).find("ldconfig"), std::string::npos);
