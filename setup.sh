@@ -27,7 +27,26 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The offline Kubernetes schema validator the tests run every exported object through, from the
+# npm registry into a cache outside the repository (PHAROCTL_TEST_CACHE, default
+# /var/cache/pharoctl-tests); pinned, and only when missing.
+install_npm_packages() {
+  local cache=${PHAROCTL_TEST_CACHE:-/var/cache/pharoctl-tests}
+  local dir="$cache/npm" want="kubernetes-models@4.5.1 @kubernetes-models/validate@4.0.0 js-yaml@4.1.0"
+  [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$want" ] && return 0
+  if ! command -v npm >/dev/null; then
+    say "installing npm"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  mkdir -p "$dir"
+  say "installing $want into $dir"
+  # shellcheck disable=SC2086
+  npm install --silent --no-audit --no-fund --no-save --prefix "$dir" $want >/dev/null
+  echo "$want" > "$dir/.installed"
+}
+
 install_packages
+if [ "$(id -u)" -eq 0 ] || [ -n "${PHAROCTL_TEST_CACHE:-}" ]; then install_npm_packages; fi
 [ $deps_only -eq 1 ] && exit 0
 
 build="$here/build"

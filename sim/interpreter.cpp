@@ -29,7 +29,7 @@ const std::set<std::string>& base_classes() {
       "Exception", "ZeroDivide", "Warning", "Object", "SystemVersion", "Date", "Time", "DateAndTime", "Character",
       "String", "Float", "Integer", "SmallInteger", "Number", "FileStream", "CodeImporter", "Array", "Symbol",
       "UndefinedObject", "Boolean", "MessageNotUnderstood", "NotFound", "KeyNotFound", "ZnResponse", "ZnEntity",
-      "Stdio", "NetNameResolver"};
+      "Stdio", "NetNameResolver", "NonInteractiveTranscript"};
   return names;
 }
 
@@ -670,6 +670,12 @@ Value Interpreter::send_class(const Value& r, const std::string& sel, std::vecto
     }
     if (sel == "new") return make_object("NeoConsoleTranscript");
   }
+  // Pharo's own transcript on the VM's stdout or stderr (what a container's log shows).
+  if (c == "NonInteractiveTranscript" && (sel == "stdout" || sel == "stderr")) {
+    Value t = make_object("NonInteractiveTranscript");
+    t.obj->slots["stream"] = Value::string(sel);
+    return t;
+  }
   if (c == "NeoConsoleTelnetServer") {
     if (sel == "startOn:") return make_object("NeoConsoleTelnetServer", host_.telnet_start(port_arg(a[0])));
     if (sel == "new") {
@@ -856,6 +862,10 @@ Value Interpreter::send_object(const Value& r, const std::string& sel, std::vect
     if (sel == "tab") { host_.transcript_show("\t"); return r; }
     if (sel == "space") { host_.transcript_show(" "); return r; }
     if (sel == "flush" || sel == "endEntry" || sel == "clear") return r;
+  }
+  if (c == "NonInteractiveTranscript" && sel == "install") {
+    host_.transcript_install("");  // no file: the VM's stdout
+    return r;
   }
   if (c == "NeoConsoleTranscript") {
     if (sel == "install") {

@@ -127,6 +127,12 @@ TEST_F(InterpreterTest, ClassicRunScriptCascade) {
   EXPECT_NE(host.notes.find("run.st:14: skipped"), std::string::npos);
 }
 
+TEST_F(InterpreterTest, NonInteractiveTranscriptStdoutInstallsNoFile) {
+  host.installed = "before";
+  interp.run_script("NonInteractiveTranscript stdout install.\n", "run.st");
+  EXPECT_EQ(host.installed, "");
+}
+
 TEST_F(InterpreterTest, GuardSkipsTheLoadWhenNeoConsoleIsPresent) {
   host.neoconsole = true;
   interp.run_script("(Smalltalk hasClassNamed: #NeoConsoleTelnetServer) ifFalse: [ Metacello new baseline: 'NeoConsole'; load ].", "x.st");

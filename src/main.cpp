@@ -37,8 +37,11 @@ const CommandSpec kCommands[] = {
      "pharoctl eval shop 'Smalltalk version'\necho '3 + 4' | pharoctl eval shop -"},
     {"metrics", "Show the image's metrics", cli::define_metrics, "pharoctl metrics shop\npharoctl metrics shop memory.free"},
     {"health", "Check health once: exit 0 healthy, 1 not", cli::define_health, "pharoctl health shop@0"},
-    {"export", "Write systemd, init.d, monit, nginx or k8s files", cli::define_export,
-     "pharoctl export systemd shop\npharoctl export monit shop -o /etc/monit/conf.d"},
+    {"export", "Write systemd, init.d, monit, nginx, k8s or Containerfile files", cli::define_export,
+     "pharoctl export systemd shop\npharoctl export monit shop -o /etc/monit/conf.d\n"
+     "pharoctl export k8s shop -o k8s/ --image registry.example.com/shop:v1 --host shop.example.com"},
+    {"image", "Build an OCI image of a release", cli::define_image,
+     "pharoctl image shop\npharoctl image shop --tag registry.example.com/shop:v1 --release 20260102-101500"},
     {"enable", "Install the unit or init script (and monit check)", cli::define_enable,
      "sudo pharoctl enable shop --systemd --monit\npharoctl enable shop --initd --dry-run"},
     {"disable", "Remove what enable installed", cli::define_disable, "sudo pharoctl disable shop"},

@@ -27,6 +27,7 @@ Runner define_eval(CLI::App&, const Globals&);        // eval.cpp
 Runner define_metrics(CLI::App&, const Globals&);     // metrics.cpp
 Runner define_health(CLI::App&, const Globals&);      // metrics.cpp
 Runner define_export(CLI::App&, const Globals&);      // export.cpp
+Runner define_image(CLI::App&, const Globals&);       // image.cpp
 Runner define_enable(CLI::App&, const Globals&);      // enable.cpp
 Runner define_disable(CLI::App&, const Globals&);     // enable.cpp
 Runner define_doctor(CLI::App&, const Globals&);      // doctor.cpp

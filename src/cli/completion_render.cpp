@@ -44,7 +44,7 @@ PositionalKind kind_of(const CLI::App& cmd, const CLI::Option* p) {
     k.words.emplace_back("sim");
   } else if (c == "export" && n == "KIND") {
     k.what = PositionalKind::kWords;
-    k.words = {"systemd", "initd", "monit", "nginx", "k8s"};
+    k.words = {"systemd", "initd", "monit", "nginx", "k8s", "containerfile"};
   } else if (c == "completion" && n == "shell") {
     k.what = PositionalKind::kWords;
     k.words = {"bash", "zsh"};

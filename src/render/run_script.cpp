@@ -12,7 +12,8 @@
 namespace pharoctl {
 namespace fs = std::filesystem;
 
-std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance) {
+std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance,
+                              TranscriptTarget transcript) {
   const int count = config.instances;
   std::string out;
   out += fmt::format(
@@ -22,9 +23,13 @@ std::string render_run_script(const ServiceConfig& config, const ServicePaths& p
   // A base image straight from files.pharo.org lacks NeoConsole; a built image has it.
   out += render_ensure_neoconsole();
   out += "\n";
-  // Daily transcript files, relative to the VM's working directory (the service directory).
-  out += fmt::format("(NeoConsoleTranscript onFileNamed: {}) install.\n\n",
-                     smalltalk_string(paths.server_log_pattern(instance, count)));
+  if (transcript == TranscriptTarget::Stdout) {
+    out += "NonInteractiveTranscript stdout install.\n\n";
+  } else {
+    // Daily transcript files, relative to the VM's working directory (the service directory).
+    out += fmt::format("(NeoConsoleTranscript onFileNamed: {}) install.\n\n",
+                       smalltalk_string(paths.server_log_pattern(instance, count)));
+  }
   // Both NeoConsole servers bind 127.0.0.1 only; the ports are this instance's.
   out += fmt::format("NeoConsoleTelnetServer startOn: {}.\n", config.telnet_port(instance));
   out += fmt::format("NeoConsoleMetricDelegate startOn: {}.\n", config.metrics_port(instance));

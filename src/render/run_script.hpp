@@ -9,7 +9,12 @@
 
 namespace pharoctl {
 
-std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance);
+// Where the image's transcript goes: daily files under logs/ (the supervisor), or the VM's
+// stdout (a container, whose stdout is what `kubectl logs` shows).
+enum class TranscriptTarget { DailyFiles, Stdout };
+
+std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance,
+                              TranscriptTarget transcript = TranscriptTarget::DailyFiles);
 
 // Writes every instance's run script (atomically, only when the content changed) and removes
 // run scripts of instances that no longer exist. Returns true when anything changed.

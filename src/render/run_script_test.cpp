@@ -21,6 +21,15 @@ TEST(RunScript, StartsConsoleOnInstancePortsThenFilesInApp) {
   EXPECT_EQ(s.find("Metacello new\n  repository: 'github://acme"), std::string::npos);
 }
 
+TEST(RunScript, InAContainerTheTranscriptGoesToStdout) {
+  ServiceConfig c = parse_service_config("name = \"shop\"\n", "service.toml");
+  ServicePaths p("/srv/pharo/shop", "shop");
+  std::string s = render_run_script(c, p, 0, TranscriptTarget::Stdout);
+  EXPECT_NE(s.find("NonInteractiveTranscript stdout install."), std::string::npos);
+  EXPECT_EQ(s.find("NeoConsoleTranscript onFileNamed:"), std::string::npos);
+  EXPECT_NE(s.find("NeoConsoleTelnetServer startOn: 42001."), std::string::npos);
+}
+
 TEST(RunScript, LoadOnStartLoadsTheBaselineBeforeApp) {
   ServiceConfig c = parse_service_config(
       "name = \"shop\"\n[source]\nrepository = \"github://acme/shop:main/src\"\nbaseline = \"Shop\"\n"

@@ -14,7 +14,7 @@
 
 #include <fmt/format.h>
 
-#include "process/self_exe.hpp"
+#include "process/find_program.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/image_version.hpp"
 #include "runtime/install_source.hpp"
@@ -402,26 +402,6 @@ InstallResult install_sim(const Home& home, const fs::path& pharo_sim, const Ins
   return result;
 }
 
-fs::path find_pharo_sim() {
-  std::error_code ec;
-  fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    if (fs::path shipped = helper_program(self, "pharo-sim"); !shipped.empty()) return shipped;
-  }
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t end = p.find(':', start);
-    if (end == std::string::npos) end = p.size();
-    std::string d = p.substr(start, end - start);
-    if (!d.empty()) {
-      fs::path candidate = fs::path(d) / "pharo-sim";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    start = end + 1;
-  }
-  return {};
-}
+fs::path find_pharo_sim() { return find_beside_self_or_on_path("pharo-sim"); }
 
 }  // namespace pharoctl

@@ -32,8 +32,13 @@ std::filesystem::path resolve_app_dir(const ServiceConfig& config, const Service
 }
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance) {
+  return vm_command_for_image(config, paths, runtime, instance, resolve_service_image(config, paths, runtime));
+}
+
+VmCommand vm_command_for_image(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime,
+                               int instance, const std::filesystem::path& image) {
   VmCommand c;
-  c.image = resolve_service_image(config, paths, runtime).string();
+  c.image = image.string();
   c.run_script = std::filesystem::absolute(paths.run_script(instance, config.instances)).string();
   c.cwd = paths.dir();
   c.argv.push_back(std::filesystem::absolute(runtime.vm_path()).string());

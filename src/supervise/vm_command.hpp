@@ -33,5 +33,9 @@ std::filesystem::path resolve_app_dir(const ServiceConfig& config, const Service
                                       const std::filesystem::path& image);
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance);
+// The same for a given image, touching no file: what a container image of a release runs, with
+// paths of the image's own file system.
+VmCommand vm_command_for_image(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime,
+                               int instance, const std::filesystem::path& image);
 
 }  // namespace pharoctl

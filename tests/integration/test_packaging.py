@@ -44,6 +44,7 @@ def test_deb_layout(deb):
     assert len(description) > 3  # an extended description
     members = deb_members(deb)
     for member in ["./usr/bin/pharoctl", "./usr/libexec/pharoctl/pharoctl-supervise", "./usr/libexec/pharoctl/pharo-sim",
+                   "./usr/libexec/pharoctl/pharoctl-container",
                    "./usr/share/man/man1/pharoctl.1.gz", "./usr/share/man/man1/pharo-sim.1.gz",
                    "./usr/share/man/man8/pharoctl-supervise.8.gz",
                    "./usr/share/doc/pharoctl/copyright", "./usr/share/doc/pharoctl/changelog.gz",
@@ -73,7 +74,7 @@ def test_hardening_check_passes_on_every_binary(deb, tmp_path):
             with open(path, "rb") as fh:
                 if fh.read(4) == b"\x7fELF":
                     binaries.append(path)
-    assert len(binaries) == 3, binaries
+    assert len(binaries) == 4, binaries
     for b in binaries:
         # --nocfprotection: Debian 12's startup files (crt*.o) carry no CET property, so the
         # linker drops it from every program linked there, this one or a trivial main() built
