@@ -17,6 +17,7 @@
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
+#include "util/copy_file.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 #include "util/run_command.hpp"
@@ -103,11 +104,11 @@ std::vector<std::string> released_build_keys(const ServicePaths& paths) {
 // Copies the base image, changes and sources into the scratch build directory under the names
 // the built image keeps: <image>.image, <image>.changes, the sources under its own name.
 void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir) {
-  fs::copy_file(rt.image_path(), dir / (image + ".image"));
+  copy_file_reporting(rt.image_path(), dir / (image + ".image"));
   fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
-  if (fs::exists(changes)) fs::copy_file(changes, dir / (image + ".changes"));
+  if (fs::exists(changes)) copy_file_reporting(changes, dir / (image + ".changes"));
   if (!rt.sources.empty() && fs::exists(rt.dir / rt.sources)) {
-    fs::copy_file(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
+    copy_file_reporting(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
   }
 }
 

@@ -101,8 +101,7 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
       if (named && !std::filesystem::exists(home.service(n).service_toml()))
         throw usage_error(fmt::format("{}: no such service ({} missing)", n, home.service(n).service_toml().string()));
       all.push_back(collect_status(home, n));
-      const std::string& st = all.back().state;
-      if (named && (st == "stopped" || st == "invalid")) rc = kExitNotRunning;
+      rc = worst_status_exit_code(rc, status_exit_code(all.back()));
     }
     if (g.json) {
       nlohmann::json arr = nlohmann::json::array();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/byte_size.hpp"
+
 namespace pharoctl {
 
 std::string toml_string(const std::string& text) {
@@ -71,6 +73,8 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("timeout = {}   # SIGTERM, wait this long, then SIGKILL\n", toml_string(format_duration(c.stop_timeout)));
   o += "\n[logs]\n";
   o += fmt::format("keep_days = {}\n", c.keep_days);
+  o += fmt::format("max_size  = {}   # a daily file past this size rotates to .1 (one kept per day)\n",
+                   toml_string(format_byte_size(c.log_max_size)));
   return o;
 }
 
