@@ -6,12 +6,25 @@ import os
 import re
 import signal
 
-from harness import pharoctl, port_open, wait_until, free_port
+from harness import pharoctl, wait_until, free_port
 from supervise_harness import make_service, stop_quietly
 
 
 def svc_status(home):
     return json.loads(pharoctl(home, "--json", "status", "shop").stdout)["services"][0]
+
+
+def vm_http_port(home):
+    """PHAROCTL_HTTP_PORT in the running VM's environment (what app.st binds Zinc to)."""
+    pid = svc_status(home)["instances"][0]["pid"]
+    try:
+        env = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+    except (OSError, TypeError):
+        return None
+    for e in env:
+        if e.startswith(b"PHAROCTL_HTTP_PORT="):
+            return int(e.split(b"=", 1)[1])
+    return None
 
 
 def set_http_port(d, port):
@@ -35,7 +48,7 @@ def test_restart_applies_an_edit_and_refuses_a_broken_one(home):
         assert r.returncode == 0, r.stdout + r.stderr
         s = svc_status(home)
         assert s["config_differs"] is False and s["instances"][0]["http_port"] == new_port
-        wait_until(lambda: port_open(new_port), timeout=10, what="the VM on the new http_port")
+        assert vm_http_port(home) == new_port
 
         # A broken edit: refused with the file's error, nothing restarted.
         pid = s["instances"][0]["pid"]
@@ -56,7 +69,7 @@ def test_restart_applies_an_edit_and_refuses_a_broken_one(home):
         set_http_port(d, third)
         r = pharoctl(home, "reload", "shop", timeout=60)
         assert r.returncode == 0, r.stdout + r.stderr
-        wait_until(lambda: port_open(third), timeout=10, what="the VM on the reloaded http_port")
+        assert vm_http_port(home) == third
         assert svc_status(home)["instances"][0]["pid"] != pid
     finally:
         stop_quietly(home, "shop")
@@ -77,7 +90,8 @@ def test_sighup_applies_an_edit_like_reload(home):
         port = free_port()
         set_http_port(d, port)
         os.kill(s["supervisor_pid"], signal.SIGHUP)
-        wait_until(lambda: port_open(port), timeout=20, what="the VM on the http_port SIGHUP applied")
+        wait_until(lambda: vm_http_port(home) == port and svc_status(home)["state"] == "running", timeout=20,
+                   what="the VM on the http_port SIGHUP applied")
         s2 = svc_status(home)
         assert s2["instances"][0]["pid"] != pid and s2["config_differs"] is False
     finally:

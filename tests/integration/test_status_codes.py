@@ -16,14 +16,16 @@ def codes(home, *names):
 
 
 def state_of(home, name):
-    return json.loads(pharoctl(home, "--json", "status", name).stdout)["services"][0]["instances"][0]["state"]
+    svc = json.loads(pharoctl(home, "--json", "status", name).stdout)["services"][0]
+    assert svc["instances"], svc
+    return svc["instances"][0]["state"]
 
 
 def test_exit_code_for_each_state(home):
     make_service(home, "ok")
     make_service(home, "crashy", restart={"backoff_initial": "30s", "backoff_max": "30s"})
     make_service(home, "doomed", restart={"max": 1, "backoff_initial": "50ms"})
-    make_service(home, "sick", health={"retries": 1000, "grace": "20s"})
+    make_service(home, "sick", health={"retries": 100, "grace": "20s"})
     make_service(home, "broken")
     (home / "broken" / "service.toml").write_text('name = "broken"\nruntime = 7\n')
     try:
