@@ -172,6 +172,10 @@ std::string last_lines_of(const fs::path& path, size_t count, uint64_t& end_offs
       if (!end_found) {
         end_found = true;
         end = at + 1;
+        if (count == 0) {
+          start_found = true;  // only the end was asked for
+          break;
+        }
         continue;
       }
       if (++lines == count) {

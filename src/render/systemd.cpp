@@ -36,7 +36,8 @@ std::string systemd_list_path(const std::string& prefix, const std::string& path
 }  // namespace
 
 Millis systemd_watchdog(const ServiceConfig& c) {
-  return c.health.interval * c.health.retries + c.health.timeout + c.stop_timeout + c.restart.backoff_max +
+  // A hung VM makes every probe wait its whole timeout: retries x (interval + timeout).
+  return (c.health.interval + c.health.timeout) * c.health.retries + c.stop_timeout + c.restart.backoff_max +
          c.health.grace + c.health.interval;
 }
 

@@ -17,7 +17,7 @@ std::string systemd_exec_word(const std::string& word);
 std::string systemd_literal(const std::string& value);
 
 // How long the supervisor may legitimately go without a watchdog ping: an unhealthy instance
-// is noticed (interval x retries + timeout), stopped (stop timeout), restarted after the
+// is noticed (retries x (interval + timeout), docs/supervisor.md), stopped (stop timeout), restarted after the
 // longest backoff and given its grace; plus one interval of margin.
 Millis systemd_watchdog(const ServiceConfig& config);
 

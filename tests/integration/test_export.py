@@ -79,8 +79,8 @@ def test_stop_timeout_and_watchdog_follow_service_toml(home, tmp_path):
     toml.write_text(toml.read_text().replace('timeout = "30s"', 'timeout = "2m"').replace('interval = "10s"', 'interval = "20s"'))
     unit = pharoctl(home, "export", "systemd", "shop", check=0).stdout
     assert "TimeoutStopSec=135s" in unit.splitlines()
-    # interval x retries + timeout + stop + backoff_max + grace + interval = 60+5+120+60+120+20
-    assert "WatchdogSec=385s" in unit.splitlines()
+    # (interval + timeout) x retries + stop + backoff_max + grace + interval = 75+120+60+120+20
+    assert "WatchdogSec=395s" in unit.splitlines()
 
 
 def test_initd_passes_shellcheck_and_checkbashisms(svc_home, tmp_path):
