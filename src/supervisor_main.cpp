@@ -5,12 +5,16 @@
 
 #include <fmt/format.h>
 
+#include "process/descriptors.hpp"
 #include "service/home.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
 
 int main(int argc, char** argv) {
   using namespace pharoctl;
+  // Nothing opened yet: every descriptor above 2 was inherited (from the shell that ran
+  // `start`, from systemd, from `pharoctl supervise`) and has no business in a supervisor.
+  close_descriptors_from_3();
   // The argument shape of `pharoctl --home HOME supervise NAME`, so that ps shows the same words.
   if (argc != 5 || std::string(argv[1]) != "--home" || std::string(argv[3]) != "supervise") {
     fmt::print(stderr, "usage: pharoctl-supervise --home HOME supervise NAME (run `pharoctl supervise NAME` instead)\n");

@@ -49,6 +49,11 @@ void add_flags(CLI::App& cmd, EnableFlags& f) {
 Runner define_enable(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<EnableFlags>();
   add_flags(cmd, *f);
+  cmd.footer(
+      "Ports inside the kernel's ephemeral range (net.ipv4.ip_local_port_range, e.g. NeoConsole's 42001-42002)\n"
+      "can be taken as the source port of any outgoing connection, and the VM then cannot bind them. Reserve\n"
+      "them before enabling: a line `net.ipv4.ip_local_reserved_ports = 42001-42002` in /etc/sysctl.d/, then\n"
+      "`sysctl --system`. `pharoctl doctor NAME` names such ports and the value to reserve.");
   return [f, &g] {
     Home home = g.resolve_home();
     ServiceTarget t = parse_service_target(f->name);

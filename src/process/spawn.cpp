@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "process/descriptors.hpp"
 #include "process/proc_info.hpp"
 #include "util/failure.hpp"
 
@@ -49,10 +50,11 @@ std::string name_of(const std::string& entry) { return entry.substr(0, entry.fin
     ::prctl(PR_SET_PDEATHSIG, spec.parent_death_signal);
     if (::getppid() != parent) ::_exit(127);  // the parent already died
   }
-  int in = ::open("/dev/null", O_RDONLY);
+  int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (in >= 0) ::dup2(in, 0);
   ::dup2(out_fd, 1);
   ::dup2(err_fd, 2);
+  close_descriptors_from_3_on_exec();  // whatever our caller inherited stays with us
   if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) {
     int e = errno;
     ssize_t w = ::write(report_fd, &e, sizeof e);

@@ -17,6 +17,7 @@
 #include "supervise/config_digest.hpp"
 #include "supervise/control_client.hpp"
 #include "service/new_service.hpp"
+#include "service/ephemeral_ports.hpp"
 #include "service/port_allocation.hpp"
 #include "util/atomic_file.hpp"
 
@@ -146,6 +147,19 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
     }
   }
   if (ports_ok) add(Level::Ok, "ports", fmt::format("ports free or held by {}", name));
+  if (auto range = ephemeral_port_range()) {
+    std::vector<int> exposed = exposed_to_ephemeral(c.all_ports(), *range, reserved_ports());
+    if (!exposed.empty()) {
+      std::string list = port_list_text(exposed);
+      add(Level::Warn, "ports",
+          fmt::format("port{} {} lie{} in the kernel's ephemeral range {}-{} (net.ipv4.ip_local_port_range): any "
+                      "outgoing connection may take one and keep the VM from binding it; reserve them with "
+                      "`sysctl -w net.ipv4.ip_local_reserved_ports={}` and the same line in /etc/sysctl.d/ "
+                      "(see `pharoctl enable --help`), or move them below {}",
+                      exposed.size() == 1 ? "" : "s", list, exposed.size() == 1 ? "s" : "", range->low, range->high,
+                      list, range->low));
+    }
+  }
 
   // Generated files in step with service.toml.
   bool stale_scripts = false;

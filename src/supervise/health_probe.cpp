@@ -11,11 +11,12 @@
 
 #include "net/http_client.hpp"
 #include "service/service_config.hpp"
+#include "supervise/probe_socket.hpp"
 
 namespace pharoctl {
 
 void HealthProbe::cancel() {
-  sock_.reset();
+  close_abortively(sock_);
   active_ = false;
 }
 
@@ -29,7 +30,7 @@ void HealthProbe::finish(const Clock& clock, bool ok, std::string detail) {
   result_.detail = std::move(detail);
   result_.latency_ms = std::chrono::duration<double, std::milli>(clock.steady() - started_).count();
   result_.at = clock.wall();
-  sock_.reset();
+  close_abortively(sock_);
   active_ = false;
 }
 
@@ -57,10 +58,16 @@ void HealthProbe::start(const std::string& url, const std::string& expect, const
   int err = errno;
   request_ = format_http_request("GET", u, "pharoctl-supervisor");
   if (rc == 0) {
-    connected_ = true;
+    on_connected(clock);
   } else if (err != EINPROGRESS) {
     return finish(clock, false, std::strerror(err));
   }
+}
+
+void HealthProbe::on_connected(const Clock& clock) {
+  connected_ = true;
+  if (connected_to_itself(sock_.get()))
+    finish(clock, false, "Connection refused (nothing listens; the probe met itself)");
 }
 
 bool HealthProbe::advance(const Clock& clock) {
@@ -77,7 +84,8 @@ bool HealthProbe::advance(const Clock& clock) {
       finish(clock, false, std::strerror(err));
       return true;
     }
-    connected_ = true;
+    on_connected(clock);
+    if (!active_) return true;
   }
   while (sent_ < request_.size()) {
     ssize_t n = ::send(sock_.get(), request_.data() + sent_, request_.size() - sent_, MSG_NOSIGNAL);

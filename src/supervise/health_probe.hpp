@@ -31,6 +31,7 @@ class HealthProbe {
  private:
   void finish(const Clock& clock, bool ok, std::string detail);
   void evaluate(const Clock& clock);
+  void on_connected(const Clock& clock);
 
   bool active_ = false;
   bool connected_ = false;

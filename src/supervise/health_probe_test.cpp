@@ -5,10 +5,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "supervise/probe_socket.hpp"
 
 namespace pharoctl {
 namespace {
@@ -104,6 +108,57 @@ TEST(HealthProbe, RefusedAndSilentFail) {
   EXPECT_FALSE(silent.ok);
   EXPECT_NE(silent.detail.find("no answer within"), std::string::npos) << silent.detail;
   EXPECT_GE(silent.latency_ms, 150);
+}
+
+// TCP sockets in TIME_WAIT (state 06 of /proc/net/tcp) with `port` at either end.
+int time_wait_sockets_on(int port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  int count = 0;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string slot, local, remote, state;
+    f >> slot >> local >> remote >> state;
+    auto port_of = [](const std::string& a) { return std::stoi(a.substr(a.find(':') + 1), nullptr, 16); };
+    if (state == "06" && (port_of(local) == port || port_of(remote) == port)) ++count;
+  }
+  return count;
+}
+
+TEST(HealthProbe, LeavesNoTimeWaitAtEitherEnd) {
+  for (const char* answer : {"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nStatus OK",  // probe ends first
+                             "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nStatus OK"}) {  // server ends first
+    int port;
+    {
+      TinyServer s(answer);
+      port = s.port();
+      auto r = probe(fmt::format("http://127.0.0.1:{}/x", port), std::chrono::seconds(2));
+      EXPECT_TRUE(r.ok) << r.detail;
+    }
+    EXPECT_EQ(time_wait_sockets_on(port), 0) << answer;
+  }
+}
+
+TEST(ProbeSocket, RecognisesAConnectionToItself) {
+  UniqueFd self(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(self.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(self.get(), reinterpret_cast<sockaddr*>(&a), &len);
+  // What an ephemeral-range probe of a free port can meet: TCP simultaneous open with itself.
+  ASSERT_EQ(::connect(self.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
+  EXPECT_TRUE(connected_to_itself(self.get()));
+  close_abortively(self);
+  EXPECT_FALSE(self.valid());
+
+  TinyServer s("HTTP/1.1 200 OK\r\n\r\n");
+  UniqueFd other(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  a.sin_port = htons(static_cast<uint16_t>(s.port()));
+  ASSERT_EQ(::connect(other.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  EXPECT_FALSE(connected_to_itself(other.get()));
 }
 
 }  // namespace

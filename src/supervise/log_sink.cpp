@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -95,7 +96,7 @@ void LogSink::hold(std::string_view line, int err) {
   if (backlog_.size() + line.size() <= kLogBacklogBytes)
     backlog_.append(line);
   else
-    ++lost_lines_;
+    lost_lines_ += std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::count(line.begin(), line.end(), '\n')));
 }
 
 bool LogSink::write_backlog(WallTime now) {
@@ -141,7 +142,6 @@ void LogSink::append(std::string_view line, WallTime now) {
     hold(line, failing_errno_ ? failing_errno_ : EIO);
     return;
   }
-  // One write(2) per line on an O_APPEND file: followers see whole lines.
   ssize_t n = ::write(fd_.get(), line.data(), line.size());
   if (n == static_cast<ssize_t>(line.size())) {
     size_ += line.size();
@@ -158,19 +158,39 @@ void LogSink::append(std::string_view line, WallTime now) {
 
 void LogSink::write(std::string_view stream, std::string_view text) {
   WallTime now = clock_.wall();
-  std::string date = format_local_date(now);
-  if (date != date_ || !fd_.valid()) {
-    open_for(date);
+  const std::string& stamp = stamp_for(now);
+  if (stamp_date_ != date_ || !fd_.valid()) {
+    flush();  // lines of the previous day go to its file
+    open_for(stamp_date_);
   } else {
     reopen_if_moved(now);
   }
-  std::string line = fmt::format("{} {} {}\n", format_local_timestamp(now), stream, text);
-  rotate_if_full(line.size());
-  if (!fd_.valid()) {
-    hold(line, failing_errno_ ? failing_errno_ : EIO);
-    return;
+  pending_.append(stamp).append(" ").append(stream).append(" ").append(text).append("\n");
+  if (batches_ == 0 || pending_.size() >= kBatchBytes) flush();
+}
+
+// The timestamp prefix changes once per millisecond at most: formatting it (two localtime_r)
+// for each of thousands of lines a millisecond was most of the sink's time.
+const std::string& LogSink::stamp_for(WallTime now) {
+  auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
+  if (ms != stamp_ms_ || stamp_.empty()) {
+    stamp_ms_ = ms;
+    stamp_ = format_local_timestamp(now);
+    stamp_date_ = stamp_.substr(0, 10);  // the timestamp starts with the local date
   }
-  append(line, now);
+  return stamp_;
+}
+
+// Whole lines only, one write(2) on the O_APPEND file for all the lines of a batch (one read of
+// a VM's output): followers never see half a line. What the file does not take is held.
+void LogSink::flush() {
+  if (pending_.empty()) return;
+  rotate_if_full(pending_.size());
+  if (!fd_.valid())
+    hold(pending_, failing_errno_ ? failing_errno_ : EIO);
+  else
+    append(pending_, clock_.wall());
+  pending_.clear();
 }
 
 std::vector<std::string> LogSink::prune() {

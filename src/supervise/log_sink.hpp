@@ -33,7 +33,23 @@ class LogSink {
  public:
   LogSink(const Clock& clock, std::filesystem::path dir, std::string stem, std::vector<LogSeries> pruned, int keep_days);
 
+  // One line; within a Batch it is written at the batch's end together with the others.
   void write(std::string_view stream, std::string_view text);
+  // While one lives, lines are gathered and written in one write(2) when it goes (or every
+  // kBatchBytes): what the supervisor holds around each read of a VM's output.
+  class Batch {
+   public:
+    explicit Batch(LogSink& sink) : sink_(sink) { ++sink_.batches_; }
+    ~Batch() {
+      if (--sink_.batches_ == 0) sink_.flush();
+    }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    LogSink& sink_;
+  };
+  void flush();
   void set_keep_days(int keep_days) { keep_days_ = keep_days; }
   void set_max_size(std::uint64_t bytes) { max_size_ = bytes; }  // 0: no bound
   void set_trouble(std::function<void(const std::string&)> trouble) { trouble_ = std::move(trouble); }
@@ -53,6 +69,9 @@ class LogSink {
   void tell(const std::string& what) const {
     if (trouble_) trouble_(what);
   }
+  const std::string& stamp_for(WallTime now);
+
+  static constexpr size_t kBatchBytes = 64 * 1024;
 
   const Clock& clock_;
   std::filesystem::path dir_;
@@ -70,6 +89,11 @@ class LogSink {
   std::uint64_t lost_lines_ = 0;
   int failing_errno_ = 0;  // 0 while writes succeed
   WallTime last_retry_{};
+  std::string pending_;  // whole lines not yet written
+  int batches_ = 0;
+  std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds> stamp_ms_{};
+  std::string stamp_;
+  std::string stamp_date_;
 };
 
 // How much a sink holds while its file takes no writes.

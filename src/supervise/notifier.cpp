@@ -1,17 +1,24 @@
 #include "supervise/notifier.hpp"
 
-#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "supervise/sd_notify.hpp"
 
 namespace pharoctl {
 
 SystemdNotifier::SystemdNotifier() {
-  uint64_t usec = 0;
-  // unset_environment = 0 here; the VM's environment drops WATCHDOG_* explicitly.
-  if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
-    watchdog_ = std::chrono::milliseconds(std::max<uint64_t>(usec / 2000, 1));
+  if (const char* s = std::getenv("NOTIFY_SOCKET")) socket_ = s;
+  // The variables stay in our environment; the VM's environment drops WATCHDOG_* explicitly.
+  if (auto period = watchdog_period(std::getenv("WATCHDOG_USEC"), std::getenv("WATCHDOG_PID"), ::getpid())) {
+    watchdog_ = std::chrono::milliseconds(std::max<long long>(period->count() / 2000, 1));
   }
 }
 
-void SystemdNotifier::send(const std::string& assignments) { sd_notify(0, assignments.c_str()); }
+void SystemdNotifier::send(const std::string& assignments) {
+  if (!socket_.empty()) send_notify_datagram(socket_, assignments);
+}
 
 }  // namespace pharoctl

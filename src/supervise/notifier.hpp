@@ -22,6 +22,7 @@ class SystemdNotifier final : public Notifier {
   std::optional<std::chrono::milliseconds> watchdog_interval() const override { return watchdog_; }
 
  private:
+  std::string socket_;  // $NOTIFY_SOCKET at start-up
   std::optional<std::chrono::milliseconds> watchdog_;
 };
 

@@ -21,6 +21,7 @@
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
 #include "supervise/config_digest.hpp"
+#include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -33,6 +34,8 @@ using std::chrono::milliseconds;
 // How often the CLI looks again while it waits on the supervisor (the supervisor itself never
 // polls; it sleeps in poll(2) until its next deadline).
 constexpr milliseconds kLookAgain{20};
+// How often `start` looks for the new supervisor's control socket (it exists within ~2 ms).
+constexpr milliseconds kSocketAppears{1};
 
 bool port_free(int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -188,7 +191,9 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
 
   std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
   SpawnSpec spec;
-  spec.argv = {pharoctl_exe, "--home", home.root().string(), "supervise", name};
+  // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
+  std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
+  spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
   spec.env = environment_with({}, {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"});
   spec.cwd = p.dir();
   spec.capture_output = false;
@@ -198,51 +203,72 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
 
   auto deadline = Steady::now() + grace + milliseconds(10'000);
   ControlClient client(p);
+  auto exited = [&](milliseconds wait_at_most) -> std::optional<int> {
+    auto until = Steady::now() + wait_at_most;
+    for (;;) {
+      int st = 0;
+      if (::waitpid(child.pid, &st, WNOHANG) == child.pid) return st;
+      if (Steady::now() >= until) return std::nullopt;
+      std::this_thread::sleep_for(kSocketAppears);
+    }
+  };
+  auto supervisor_exited = [&](int st) {
+    out.kind = StartOutcome::Failed;
+    std::string tail = tail_lines_from(supervisor_out(p), out_from, 20);
+    std::string last = tail;
+    while (!last.empty() && last.back() == '\n') last.pop_back();
+    last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
+    out.message = fmt::format("{}: the supervisor exited ({}){}", name,
+                              WIFEXITED(st) ? fmt::format("status {}", WEXITSTATUS(st)) : "killed",
+                              last.empty() ? "" : ": " + last);
+    out.log_tail = tail;
+    return out;
+  };
+  auto not_ready = [&] {
+    out.kind = StartOutcome::Failed;
+    out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", name,
+                              format_duration(grace));
+    out.log_tail = instance_log_tail(p, 0, cfg.instances, 20);
+    return out;
+  };
   for (;;) {
-    int st = 0;
-    if (::waitpid(child.pid, &st, WNOHANG) == child.pid) {
-      out.kind = StartOutcome::Failed;
-      std::string tail = tail_lines_from(supervisor_out(p), out_from, 20);
-      std::string last = tail;
-      while (!last.empty() && last.back() == '\n') last.pop_back();
-      last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
-      out.message = fmt::format("{}: the supervisor exited ({}){}", name,
-                                WIFEXITED(st) ? fmt::format("status {}", WEXITSTATUS(st)) : "killed",
-                                last.empty() ? "" : ": " + last);
-      out.log_tail = tail;
-      return out;
-    }
+    // One "wait" request, answered by the supervisor the moment it is ready or in trouble; the
+    // only looking again is for the few milliseconds before its control socket exists.
+    nlohmann::json answer;
     try {
-      ServiceStatus s = client.status(milliseconds(3000));
-      out.status = s;
-      if (s.ready) {
-        out.kind = StartOutcome::Started;
-        out.message = fmt::format("{} started: {} instance{} healthy (supervisor pid {})", name, s.instances.size(),
-                                  s.instances.size() == 1 ? "" : "s", s.supervisor_pid);
-        return out;
-      }
-      for (const auto& i : s.instances) {
-        bool trouble = i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
-        if (!trouble) continue;
-        out.kind = StartOutcome::Failed;
-        std::string stem = p.instance_stem(i.index, cfg.instances);
-        out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
-                                  "`pharoctl stop {}`",
-                                  stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, name);
-        out.log_tail = instance_log_tail(p, i.index, cfg.instances, 20);
-        return out;
-      }
-    } catch (const Failure&) {
-      // Not listening yet.
+      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
+      answer = client.request({{"cmd", "wait"}}, std::max(left, milliseconds(1)));
+    } catch (const Failure& f) {
+      if (auto st = exited(f.exit_code() == kExitNotRunning ? milliseconds(0) : milliseconds(2000)))
+        return supervisor_exited(*st);
+      if (Steady::now() > deadline) return not_ready();
+      if (f.exit_code() != kExitNotRunning) throw;
+      std::this_thread::sleep_for(kSocketAppears);
+      continue;
     }
-    if (Steady::now() > deadline) {
-      out.kind = StartOutcome::Failed;
-      out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", name,
-                                format_duration(grace));
-      out.log_tail = instance_log_tail(p, 0, cfg.instances, 20);
+    if (!answer.value("ok", false) || !answer.contains("status"))
+      throw operation_failed(fmt::format("{}: the supervisor answered the start wait with {}", name, answer.dump()));
+    ServiceStatus s = service_status_from_json(answer["status"]);
+    out.status = s;
+    if (s.ready) {
+      out.kind = StartOutcome::Started;
+      out.message = fmt::format("{} started: {} instance{} healthy (supervisor pid {})", name, s.instances.size(),
+                                s.instances.size() == 1 ? "" : "s", s.supervisor_pid);
       return out;
     }
-    std::this_thread::sleep_for(kLookAgain);
+    for (const auto& i : s.instances) {
+      bool trouble = i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
+      if (!trouble) continue;
+      out.kind = StartOutcome::Failed;
+      std::string stem = p.instance_stem(i.index, cfg.instances);
+      out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
+                                "`pharoctl stop {}`",
+                                stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, name);
+      out.log_tail = instance_log_tail(p, i.index, cfg.instances, 20);
+      return out;
+    }
+    if (auto st = exited(milliseconds(2000))) return supervisor_exited(*st);  // it was stopping
+    return not_ready();
   }
 }
 

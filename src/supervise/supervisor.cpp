@@ -48,8 +48,11 @@ using std::chrono::milliseconds;
 // What happens once the current VM of an instance has ended.
 enum class After { Policy, StartNow, Stay };
 
-constexpr Millis kFirstProbeGap{10};     // a starting VM is probed soon, then less and less often
-constexpr Millis kMaxStartProbeGap{500};
+// A starting VM is probed at once, then after 2 ms, 4, 8, ... and every 50 ms from then on until
+// healthy: a refused probe costs microseconds and leaves nothing behind (probe_socket.hpp), and
+// `start` returns the moment the VM answers.
+constexpr Millis kFirstProbeGap{2};
+constexpr Millis kMaxStartProbeGap{50};
 
 struct Vm {
   pid_t pid = 0;
@@ -135,6 +138,11 @@ struct Rollout {
   int failed_instance = -1;
 };
 
+// After a failed probe of a VM that was healthy, the retries come at this pace rather than a
+// whole interval apart: a hung VM is replaced within interval + timeout + (retries - 1) x
+// (retry gap + timeout) of hanging (docs/supervisor.md), 27 s with the defaults, not 45.
+Millis retry_gap(const HealthConfig& h) { return std::min(h.interval, Millis(1000)); }
+
 std::string seconds_text(double s) { return fmt::format("{:.2f}s", s); }
 
 class Supervisor {
@@ -154,7 +162,7 @@ class Supervisor {
   void spawn(Instance& inst);
   void stop_vm(Instance& inst, After after);
   void on_child_exit(pid_t pid, int wait_status);
-  void after_end(Instance& inst, const std::string& what, bool clean, bool forced);
+  void after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended = false);
   void drain(Instance& inst, bool eof);
   void read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream);
 
@@ -191,6 +199,7 @@ class Supervisor {
   void retry_pending_pids();
   void remove_pid(Instance& inst);
   void report_trouble(const std::string& text);
+  void answer_start_waiters();
 
   // reporting
   ServiceStatus status() const;
@@ -216,6 +225,7 @@ class Supervisor {
   std::optional<Rollout> rollout_;
   std::vector<int> stop_clients_;
   std::map<int, std::vector<int>> instance_stop_waiters_;  // instance -> clients waiting for its stop
+  std::vector<int> start_waiters_;  // clients of "wait": answered once ready, or at the first trouble
   bool shutting_down_ = false;
   bool ready_ = false;
   std::string last_status_text_;
@@ -429,6 +439,7 @@ int Supervisor::run() {
     for (auto it = clients_.begin(); it != clients_.end();) it = it->second.closed ? clients_.erase(it) : std::next(it);
     on_timers();
     update_notify();
+    if (!start_waiters_.empty()) answer_start_waiters();
   }
   finish();
   return kExitOk;
@@ -483,8 +494,8 @@ void Supervisor::spawn(Instance& inst) {
   inst.state = "starting";
   inst.reason.clear();
   inst.health_failures = 0;
-  inst.probe_gap = kFirstProbeGap;
-  inst.next_probe = now + inst.probe_gap;
+  inst.probe_gap = Millis(0);
+  inst.next_probe = now;
   inst.grace_deadline = now + config_.health.grace;
   std::string line;
   for (const auto& a : cmd.argv) line += (line.empty() ? "" : " ") + a;
@@ -507,11 +518,12 @@ void Supervisor::stop_vm(Instance& inst, After after) {
 }
 
 void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream) {
-  char buf[16384];
+  char buf[65536];
   size_t total = 0;
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n > 0) {
+      LogSink::Batch batch(*inst.log);  // the whole lines of one read in one write(2)
       lines.feed(std::string_view(buf, static_cast<size_t>(n)), [&](std::string_view l) { inst.log->write(stream, l); });
       total += static_cast<size_t>(n);
       if (total > (1u << 20)) return;  // a flood must not starve the rest of the loop
@@ -549,32 +561,43 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()));
   inst.vm.reset();
   inst.probe.cancel();
-  remove_pid(inst);
   inst.last_exit = e;
   if (shutting_down_) {
+    remove_pid(inst);
     inst.state = "stopped";
     return;
   }
   After after = inst.after;
   inst.after = After::Policy;
   if (after == After::StartNow) {
-    spawn(inst);
+    spawn(inst);  // its pid record replaces the old one: no file work before the fork
     return;
   }
   if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, fmt::format("the new VM {}", e.describe()));
   if (after == After::Stay) {
+    remove_pid(inst);
     inst.state = "stopped";
     inst.reason = "stopped on request";
     for (int id : instance_stop_waiters_[inst.index]) reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
     instance_stop_waiters_.erase(inst.index);
     return;
   }
-  after_end(inst, e.describe(), !e.signaled && e.code == 0, forced);
+  after_end(inst, e.describe(), !e.signaled && e.code == 0, forced, true);
 }
 
-void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, bool forced) {
+void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended) {
   if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, what);
   RestartDecision d = inst.tracker.on_end(clock_.steady(), clean, forced);
+  if (ended && d.restart && d.delay <= Millis(0) && !shutting_down_) {
+    // The crash path: straight to the new VM, whose pid record replaces the old one; the log
+    // lines come after the fork.
+    spawn(inst);
+    sup(inst, fmt::format("restarted at once ({} restart{} within {})", inst.tracker.restarts_in_window(clock_.steady()),
+                          inst.tracker.restarts_in_window(clock_.steady()) == 1 ? "" : "s",
+                          format_duration(config_.restart.window)));
+    return;
+  }
+  remove_pid(inst);
   if (d.restart) {
     inst.state = "backoff";
     inst.restart_at = clock_.steady() + d.delay;
@@ -623,7 +646,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     return;
   }
   if (inst.state == "starting") {
-    inst.probe_gap = std::min({inst.probe_gap * 2, config_.health.interval, kMaxStartProbeGap});
+    inst.probe_gap = std::min({std::max(inst.probe_gap * 2, kFirstProbeGap), config_.health.interval, kMaxStartProbeGap});
     inst.next_probe = now + inst.probe_gap;
     inst.reason = "not healthy yet: " + r.detail;
     return;
@@ -639,7 +662,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     stop_vm(inst, After::Policy);
     return;
   }
-  inst.next_probe = now + config_.health.interval;
+  inst.next_probe = now + retry_gap(config_.health);
 }
 
 std::optional<SteadyTime> Supervisor::next_deadline() const {
@@ -813,6 +836,9 @@ void Supervisor::handle_request(int id, const std::string& line) {
   } else if (cmd == "stop") {
     stop_clients_.push_back(id);
     begin_shutdown("a stop request");
+  } else if (cmd == "wait") {
+    start_waiters_.push_back(id);
+    answer_start_waiters();
   } else if (cmd == "restart" || cmd == "reload") {
     if (rollout_ || shutting_down_) {
       begin_rollout(id, cmd, instance, cmd == "reload");  // answers why not
@@ -828,7 +854,7 @@ void Supervisor::handle_request(int id, const std::string& line) {
     begin_deploy(id, req);
   } else {
     reply(id, {{"ok", false},
-               {"error", fmt::format("unknown cmd \"{}\" (one of: status, stop, restart, reload, deploy)", cmd)}});
+               {"error", fmt::format("unknown cmd \"{}\" (one of: status, wait, stop, restart, reload, deploy)", cmd)}});
   }
 }
 
@@ -1091,6 +1117,20 @@ void Supervisor::on_sighup() {
   } else if (config_digest_ != before) {
     broadcast("SIGHUP: the new configuration applies at each VM's next start (a rollout is in progress)");
   }
+}
+
+// `start` waits here instead of polling status: the answer (a status) comes the moment every
+// instance is healthy, or one is in trouble (backoff, failed, stopped, restarted), or the
+// supervisor stops.
+void Supervisor::answer_start_waiters() {
+  bool trouble = std::any_of(instances_.begin(), instances_.end(), [](const Instance& i) {
+    return i.state == "backoff" || i.state == "failed" || i.state == "stopped" || i.restarts > 0;
+  });
+  if (!ready_ && !trouble && !shutting_down_) return;
+  nlohmann::json j = {{"ok", true}, {"status", to_json(status())}};
+  std::vector<int> waiting = std::move(start_waiters_);
+  start_waiters_.clear();
+  for (int id : waiting) reply(id, j);
 }
 
 ServiceStatus Supervisor::status() const {

@@ -1,5 +1,7 @@
 #include "util/run_command.hpp"
 
+#include "process/descriptors.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -83,10 +85,11 @@ RunResult run_command(const RunRequest& request) {
   if (pid == 0) {
     // Own process group, so that a timeout kills the VM and anything it started, nothing else.
     ::setpgid(0, 0);
-    int devnull = ::open("/dev/null", O_RDONLY);
+    int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull >= 0) ::dup2(devnull, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(out_pipe[1], 2);
+    close_descriptors_from_3_on_exec();
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

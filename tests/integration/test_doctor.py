@@ -30,3 +30,17 @@ def test_doctor_findings(home):
 
 def test_doctor_unknown_service(home):
     assert pharoctl(home, "doctor", "nosuch").returncode == 2
+
+
+def test_doctor_warns_about_ports_in_the_ephemeral_range(home):
+    low, high = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    reserved = open("/proc/sys/net/ipv4/ip_local_reserved_ports").read().strip()
+    base = low + 1000
+    assert base + 2 <= high and not reserved, reserved
+    pharoctl(home, "new", "shop", "--yes", "--http-port", "18190", "--telnet-port", str(base),
+             "--metrics-port", str(base + 1), check=0)
+    lines = pharoctl(home, "doctor", "shop").stdout.splitlines()
+    warned = [l for l in lines if l.startswith("warn  shop ports:") and "ephemeral" in l]
+    assert len(warned) == 1, lines
+    assert f"{base}-{base + 1}" in warned[0] and "18190" not in warned[0]
+    assert f"net.ipv4.ip_local_reserved_ports={base}-{base + 1}" in warned[0]
