@@ -955,7 +955,16 @@ void Supervisor::finish_rollout() {
   Rollout r = std::move(*rollout_);
   rollout_.reset();
   for (auto& inst : instances_) inst.in_rollout = false;
-  if (r.deploy && r.failed && !r.deploy->switching_back && !shutting_down_ && deploy_switch_back(r)) return;
+  if (r.deploy && r.failed && !r.deploy->switching_back) {
+    if (!shutting_down_ && deploy_switch_back(r)) return;
+    // Stopping mid-gate: the unverified release must not be what the next start runs.
+    if (shutting_down_ && switch_current(r.deploy->previous).empty()) {
+      r.deploy->switching_back = true;
+      r.deploy->gate_results = r.results;
+      r.deploy->gate_error = r.error;
+      r.deploy->gate_failed_instance = r.failed_instance;
+    }
+  }
   nlohmann::json j = {{"ok", !r.failed}, {"results", r.results}};
   if (r.failed) {
     j["error"] = r.error;
