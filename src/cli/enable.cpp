@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "render/systemd.hpp"
 #include "service/system_install.hpp"
 #include "util/failure.hpp"
 
@@ -49,7 +50,8 @@ void add_flags(CLI::App& cmd, EnableFlags& f) {
 Runner define_enable(CLI::App& cmd, const Globals& g) {
   auto f = std::make_shared<EnableFlags>();
   add_flags(cmd, *f);
-  cmd.footer(
+  // After the command table's examples, not instead of them.
+  cmd.footer(cmd.get_footer() + "\n\n" +
       "Ports inside the kernel's ephemeral range (net.ipv4.ip_local_port_range, e.g. NeoConsole's 42001-42002)\n"
       "can be taken as the source port of any outgoing connection, and the VM then cannot bind them. Reserve\n"
       "them before enabling: a line `net.ipv4.ip_local_reserved_ports = 42001-42002` in /etc/sysctl.d/, then\n"
@@ -60,6 +62,9 @@ Runner define_enable(CLI::App& cmd, const Globals& g) {
     if (t.instance >= 0) throw usage_error(fmt::format("enable: give the service name without @ ({})", t.name));
     InstallChoice choice{f->systemd, f->initd, f->monit};
     if (!choice.systemd && !choice.initd) (system_has_systemd() ? choice.systemd : choice.initd) = true;
+    if (choice.systemd && !g.quiet)
+      if (std::string note = systemd_home_note(std::filesystem::absolute(home.root()).lexically_normal()); !note.empty())
+        fmt::print(stderr, "pharoctl: {}\n", note);
     return carry_out(plan_enable(home, t.name, choice), *f, g, "enable");
   };
 }

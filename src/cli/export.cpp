@@ -1,10 +1,11 @@
-// pharoctl export systemd|initd|monit NAME [-o DIR]: the generated system files, on stdout or
-// into DIR.
+// pharoctl export systemd|initd|monit|nginx NAME [-o DIR]: the generated system files, on stdout
+// or into DIR.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/export_nginx.hpp"
 #include "render/system_files.hpp"
+#include "render/systemd.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 
@@ -15,10 +16,13 @@ struct ExportFlags {
   std::string kind;
   std::string name;
   std::string out_dir;
+  NginxFlags nginx;
 };
 
 int run_export(const ExportFlags& f, const Globals& g) {
-  if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, g);
+  if (f.kind == "nginx") return run_export_nginx(f.name, f.out_dir, f.nginx, g);
+  if (std::string flag = f.nginx.first_given(); !flag.empty())
+    throw usage_error(fmt::format("export {}: {} applies to `export nginx` only", f.kind, flag));
   auto kind = parse_system_kind(f.kind);
   if (!kind) {
     if (f.kind == "nginx" || f.kind == "k8s") throw operation_failed(fmt::format("`pharoctl export {}` is not implemented yet in this version", f.kind));
@@ -33,6 +37,8 @@ int run_export(const ExportFlags& f, const Globals& g) {
   bool unit = std::filesystem::exists(system_file_path(SystemKind::Systemd, config.name), ec);
   InstallContext ctx = make_install_context(home, config, unit || *kind == SystemKind::Systemd);
   SystemFile file = render_system_file(*kind, config, ctx);
+  if (*kind == SystemKind::Systemd && !g.quiet)
+    if (std::string note = systemd_home_note(ctx.home); !note.empty()) fmt::print(stderr, "pharoctl: {}\n", note);
   if (f.out_dir.empty()) {
     fmt::print("{}", file.content);
     return kExitOk;
@@ -52,6 +58,7 @@ Runner define_export(CLI::App& cmd, const Globals& g) {
   cmd.add_option("KIND", f->kind, "systemd, initd, monit, nginx or k8s")->required();
   cmd.add_option("NAME", f->name, "The service")->required();
   cmd.add_option("-o,--output", f->out_dir, "Write the file into this directory (default: print it)");
+  define_nginx_flags(cmd, f->nginx);
   return [f, &g] { return run_export(*f, g); };
 }
 

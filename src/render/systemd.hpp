@@ -1,6 +1,7 @@
 #pragma once
 // The systemd unit pharo-<service>.service: Type=notify running `pharoctl supervise NAME`, with
 // restart limits, timeouts derived from service.toml and the sandboxing a Pharo VM tolerates.
+#include <filesystem>
 #include <string>
 
 #include "render/install_context.hpp"
@@ -16,9 +17,15 @@ std::string systemd_exec_word(const std::string& word);
 // A value taken literally up to the line end (WorkingDirectory=): % doubled.
 std::string systemd_literal(const std::string& value);
 
-// How long the supervisor may legitimately go without a watchdog ping: an unhealthy instance
-// is noticed (retries x (interval + timeout), docs/supervisor.md), stopped (stop timeout), restarted after the
-// longest backoff and given its grace; plus one interval of margin.
+// WatchdogSec=: how long the supervisor's loop may legitimately go without turning (the
+// watchdog proves the loop alive, not every instance healthy): stopping leftover VMs one
+// after the other at start-up, plus a margin.
 Millis systemd_watchdog(const ServiceConfig& config);
+
+// The home is below /tmp or /var/tmp (where PrivateTmp=yes would hide it).
+bool home_under_tmp(const std::filesystem::path& home);
+// What an operator should hear about the unit of a service in this home ("" when nothing):
+// said on stderr by export and enable.
+std::string systemd_home_note(const std::filesystem::path& home);
 
 }  // namespace pharoctl

@@ -31,11 +31,13 @@
 #include "deploy/release_store.hpp"
 #include "service/service_config.hpp"
 #include "supervise/config_digest.hpp"
+#include "supervise/event_log.hpp"
 #include "supervise/health_probe.hpp"
 #include "supervise/log_sink.hpp"
 #include "supervise/restart_tracker.hpp"
 #include "supervise/service_status.hpp"
 #include "supervise/vm_command.hpp"
+#include "supervise/watchdog_schedule.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -147,7 +149,8 @@ std::string seconds_text(double s) { return fmt::format("{:.2f}s", s); }
 
 class Supervisor {
  public:
-  explicit Supervisor(const SupervisorEnv& env) : env_(env), paths_(env.home.service(env.name)), clock_(env.clock) {}
+  explicit Supervisor(const SupervisorEnv& env)
+      : env_(env), paths_(env.home.service(env.name)), clock_(env.clock), events_(env.clock, STDERR_FILENO) {}
 
   int run();
 
@@ -204,8 +207,14 @@ class Supervisor {
   // reporting
   ServiceStatus status() const;
   void update_notify();
-  void sup(Instance& inst, const std::string& text) { inst.log->write("sup", text); }
-  void broadcast(const std::string& text);
+  // An instance's event: into its daily log and, with its priority, onto stderr (the journal).
+  void sup(Instance& inst, const std::string& text, Priority priority = Priority::Info) {
+    inst.log->write("sup", text);
+    events_.write(priority, inst.stem, text);
+  }
+  // A service-wide event: into every instance's log and once onto stderr.
+  void broadcast(const std::string& text, Priority priority = Priority::Notice);
+  void beat_watchdog(SteadyTime now);
 
   bool all_vms_gone() const {
     return std::all_of(instances_.begin(), instances_.end(), [](const Instance& i) { return !i.vm; });
@@ -229,7 +238,8 @@ class Supervisor {
   bool shutting_down_ = false;
   bool ready_ = false;
   std::string last_status_text_;
-  std::optional<SteadyTime> next_watchdog_;
+  EventLog events_;
+  std::optional<WatchdogSchedule> watchdog_;
   WallTime started_wall_{};
   std::string config_digest_;  // of the service.toml applied last
 };
@@ -237,8 +247,7 @@ class Supervisor {
 void Supervisor::report_trouble(const std::string& text) {
   // stderr: the journal under systemd, logs/supervisor.out otherwise (which may be on the very
   // disk that is full: then the journal, or nothing, is all there is).
-  fmt::print(stderr, "{} {}: {}\n", format_local_timestamp(clock_.wall()), env_.name, text);
-  std::fflush(stderr);
+  events_.write(Priority::Warning, env_.name, text);
 }
 
 void Supervisor::configure_sink(Instance& inst) {
@@ -279,10 +288,9 @@ void Supervisor::remove_pid(Instance& inst) {
   inst.pid_file->remove();
 }
 
-void Supervisor::broadcast(const std::string& text) {
-  for (auto& inst : instances_) sup(inst, text);
-  fmt::print(stderr, "{} {}: {}\n", format_local_timestamp(clock_.wall()), env_.name, text);
-  std::fflush(stderr);
+void Supervisor::broadcast(const std::string& text, Priority priority) {
+  for (auto& inst : instances_) inst.log->write("sup", text);
+  events_.write(priority, env_.name, text);
 }
 
 void Supervisor::setup_signals() {
@@ -321,13 +329,14 @@ void Supervisor::handle_leftover_pid_file(Instance& inst) {
   if (s.verdict.proven) {
     // A VM of this service outlived its supervisor (proven by /proc): end it before its ports
     // are needed again.
-    sup(inst, fmt::format("a VM of this instance outlived its supervisor (pid {}); stopping it", s.pid));
+    sup(inst, fmt::format("a VM of this instance outlived its supervisor (pid {}); stopping it", s.pid),
+        Priority::Warning);
     TerminateResult t = terminate_proven(*s.identity, config_.stop_timeout);
     sup(inst, t.signalled ? fmt::format("pid {} stopped{}", s.pid, t.killed ? " (SIGKILL)" : "")
                           : fmt::format("pid {} left alone: {}", s.pid, t.reason));
   } else {
     sup(inst, fmt::format("stale pid file {} ({}); replaced, nothing signalled", inst.pid_file->path().string(),
-                          s.verdict.reason));
+                          s.verdict.reason), Priority::Notice);
   }
   inst.pid_file->remove();
 }
@@ -370,9 +379,9 @@ int Supervisor::run() {
   for (auto& inst : instances_) handle_leftover_pid_file(inst);
   open_control_socket();
   broadcast(fmt::format("supervisor started (pid {}), {} instance{}", ::getpid(), config_.instances,
-                        config_.instances == 1 ? "" : "s"));
+                        config_.instances == 1 ? "" : "s"), Priority::Info);
   for (auto& inst : instances_) spawn(inst);
-  if (auto wd = env_.notifier.watchdog_interval()) next_watchdog_ = clock_.steady() + *wd;
+  watchdog_.emplace(env_.notifier.watchdog_interval(), clock_.steady());
   update_notify();
 
   std::vector<pollfd> fds;
@@ -439,6 +448,7 @@ int Supervisor::run() {
     for (auto it = clients_.begin(); it != clients_.end();) it = it->second.closed ? clients_.erase(it) : std::next(it);
     on_timers();
     update_notify();
+    beat_watchdog(clock_.steady());
     if (!start_waiters_.empty()) answer_start_waiters();
   }
   finish();
@@ -475,7 +485,7 @@ void Supervisor::spawn(Instance& inst) {
   try {
     child = spawn_child(spec);
   } catch (const Failure& f) {
-    sup(inst, f.what());
+    sup(inst, f.what(), Priority::Err);
     inst.last_exit.reset();
     after_end(inst, f.what(), false, false);
     return;
@@ -558,7 +568,11 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   e.code = e.signaled ? WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
   double lived = std::chrono::duration<double>(clock_.steady() - inst.vm->started).count();
   bool forced = inst.vm->forced;
-  sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()));
+  // Asked to end (stop, restart, health): as expected. Otherwise a crash, or a VM that quit.
+  Priority priority = inst.vm->term_sent ? Priority::Info
+                      : (e.signaled || e.code != 0) ? Priority::Err
+                                                    : Priority::Warning;
+  sup(inst, fmt::format("pid {} ended after {}: {}", pid, seconds_text(lived), e.describe()), priority);
   inst.vm.reset();
   inst.probe.cancel();
   inst.last_exit = e;
@@ -606,15 +620,15 @@ void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, 
     sup(inst, fmt::format("restarting in {} ({} restart{} within {})", format_duration(d.delay),
                           inst.tracker.restarts_in_window(clock_.steady()),
                           inst.tracker.restarts_in_window(clock_.steady()) == 1 ? "" : "s",
-                          format_duration(config_.restart.window)));
+                          format_duration(config_.restart.window)), Priority::Notice);
   } else if (d.failed) {
     inst.state = "failed";
     inst.reason = fmt::format("{}; last: {}", d.reason, what);
-    sup(inst, "failed: " + inst.reason);
+    sup(inst, "failed: " + inst.reason, Priority::Crit);
   } else {
     inst.state = "stopped";
     inst.reason = fmt::format("{}; not restarted: {}", what, d.reason);
-    sup(inst, "not restarted: " + d.reason);
+    sup(inst, "not restarted: " + d.reason, Priority::Warning);
   }
 }
 
@@ -640,7 +654,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     } else if (inst.state == "unhealthy") {
       inst.state = "running";
       inst.reason.clear();
-      sup(inst, fmt::format("pid {} healthy again", inst.vm->pid));
+      sup(inst, fmt::format("pid {} healthy again", inst.vm->pid), Priority::Notice);
     }
     inst.next_probe = now + config_.health.interval;
     return;
@@ -655,9 +669,10 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
   ++inst.health_failures;
   inst.reason = fmt::format("health failed {} of {}: {}", inst.health_failures, config_.health.retries, r.detail);
   if (inst.state == "running") inst.state = "unhealthy";
-  sup(inst, fmt::format("pid {} {}", inst.vm->pid, inst.reason));
+  sup(inst, fmt::format("pid {} {}", inst.vm->pid, inst.reason), Priority::Warning);
   if (inst.health_failures >= config_.health.retries) {
-    sup(inst, fmt::format("replacing pid {}: {} consecutive failed health checks", inst.vm->pid, inst.health_failures));
+    sup(inst, fmt::format("replacing pid {}: {} consecutive failed health checks", inst.vm->pid, inst.health_failures),
+        Priority::Err);
     inst.vm->forced = true;
     stop_vm(inst, After::Policy);
     return;
@@ -684,7 +699,7 @@ std::optional<SteadyTime> Supervisor::next_deadline() const {
       consider(inst.next_probe);
     if (inst.state == "starting" && config_.health.grace > Millis(0)) consider(inst.grace_deadline);
   }
-  if (next_watchdog_) consider(*next_watchdog_);
+  if (watchdog_ && watchdog_->next()) consider(*watchdog_->next());
   return best;
 }
 
@@ -701,7 +716,7 @@ void Supervisor::on_timers() {
     if (inst.vm->term_sent) {
       if (!inst.vm->killed && now >= inst.vm->kill_at) {
         sup(inst, fmt::format("pid {} still there {} after SIGTERM: SIGKILL", inst.vm->pid,
-                              format_duration(config_.stop_timeout)));
+                              format_duration(config_.stop_timeout)), Priority::Warning);
         ::kill(inst.vm->pid, SIGKILL);
         inst.vm->killed = true;
       }
@@ -718,23 +733,17 @@ void Supervisor::on_timers() {
       std::string last = inst.last_health ? inst.last_health->detail : "no answer";
       std::string why = fmt::format("not healthy within the grace of {} (last probe: {})",
                                     format_duration(config_.health.grace), last);
-      sup(inst, fmt::format("pid {} {}", inst.vm->pid, why));
+      sup(inst, fmt::format("pid {} {}", inst.vm->pid, why), Priority::Err);
       inst.reason = why;
       if (inst.in_rollout) rollout_failed(inst, why);
       inst.vm->forced = true;
       stop_vm(inst, After::Policy);
     }
   }
-  if (next_watchdog_ && now >= *next_watchdog_) {
-    if (auto wd = env_.notifier.watchdog_interval()) {
-      bool healthy = ready_ && !shutting_down_ &&
-                     std::all_of(instances_.begin(), instances_.end(), [](const Instance& i) {
-                       return i.state == "running" || (i.state == "starting" && i.in_rollout);
-                     });
-      if (healthy) env_.notifier.send("WATCHDOG=1");
-      next_watchdog_ = now + *wd;
-    }
-  }
+}
+
+void Supervisor::beat_watchdog(SteadyTime now) {
+  if (watchdog_ && watchdog_->due(now)) env_.notifier.send("WATCHDOG=1");
 }
 
 void Supervisor::accept_clients() {
@@ -984,7 +993,8 @@ void Supervisor::finish_rollout() {
            {"back", {{"ok", !r.failed}, {"error", r.failed ? r.error : ""}, {"results", r.results}}}};
     }
   }
-  broadcast(r.failed ? fmt::format("{} failed: {}", r.cmd, r.error) : fmt::format("{} finished", r.cmd));
+  broadcast(r.failed ? fmt::format("{} failed: {}", r.cmd, r.error) : fmt::format("{} finished", r.cmd),
+            r.failed ? Priority::Err : Priority::Notice);
   reply(r.client, j);
 }
 
@@ -1107,7 +1117,7 @@ std::string Supervisor::apply_config(const std::string& why) {
     if (changed) broadcast(fmt::format("{}: service.toml re-read and applied", why));
     return "";
   } catch (const std::exception& e) {
-    broadcast(fmt::format("{}: keeping the running configuration: {}", why, e.what()));
+    broadcast(fmt::format("{}: keeping the running configuration: {}", why, e.what()), Priority::Err);
     return e.what();
   }
 }
@@ -1117,6 +1127,14 @@ void Supervisor::reload_config() { apply_config("SIGHUP"); }
 // SIGHUP (systemd's ExecReload, logrotate's postrotate): reopen every log file, re-read
 // service.toml, and when it changed, apply it with a rolling restart as `pharoctl reload` does.
 void Supervisor::on_sighup() {
+  // systemctl reload (ExecReload=kill -HUP) shows "reloading" until READY=1 comes back.
+  if (ready_) env_.notifier.send("RELOADING=1");
+  struct ReadyAgain {
+    Supervisor& s;
+    ~ReadyAgain() {
+      if (s.ready_) s.env_.notifier.send("READY=1");
+    }
+  } ready_again{*this};
   for (auto& inst : instances_) inst.log->reopen();
   broadcast("SIGHUP: log files reopened");
   std::string before = config_digest_;

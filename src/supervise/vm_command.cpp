@@ -39,7 +39,9 @@ VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, con
 
 const std::vector<std::string>& vm_environment_drop_list() {
   static const std::vector<std::string> kDrop = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS",
-                                                 "LISTEN_PID", "LISTEN_FDNAMES", "PHAROCTL_TEST_WALL_CLOCK"};
+                                                 "LISTEN_PID", "LISTEN_FDNAMES", "PHAROCTL_TEST_WALL_CLOCK",
+                                                 // names the supervisor's stderr, not the VM's pipe
+                                                 "JOURNAL_STREAM"};
   return kDrop;
 }
 

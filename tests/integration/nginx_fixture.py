@@ -19,12 +19,27 @@ def nginx_available():
     return os.path.exists(NGINX)
 
 
+def on_port(site_text, port):
+    """The site with its first `listen` pointed at 127.0.0.1:PORT (keeping parameters such as
+    ssl) and its other `listen` lines dropped (they would duplicate it)."""
+    out, done = [], False
+    for line in site_text.splitlines(keepends=True):
+        m = re.match(r"^(\s*)listen ([^;]+);", line)
+        if m and done:
+            continue
+        if m:
+            done = True
+            line = f"{m.group(1)}listen {' '.join([f'127.0.0.1:{port}', *m.group(2).split()[1:]])};\n"
+        out.append(line)
+    return "".join(out)
+
+
 class Nginx:
     def __init__(self, prefix, site_text):
         self.prefix = prefix
         self.port = free_port()
         os.makedirs(prefix / "logs", exist_ok=True)
-        site = re.sub(r"listen [^;]+;", f"listen 127.0.0.1:{self.port};", site_text)
+        site = on_port(site_text, self.port)
         (prefix / "site.conf").write_text(site)
         # Workers run as this user (nginx would switch to nobody under root).
         user = pwd.getpwuid(os.geteuid()).pw_name
@@ -46,13 +61,16 @@ http {{
 """)
         self.proc = None
 
+    def conf(self):
+        return self.prefix / "nginx.conf"
+
     def check(self):
-        return subprocess.run([NGINX, "-t", "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")],
-                              capture_output=True, text=True)
+        return subprocess.run([NGINX, "-t", "-p", str(self.prefix), "-c", str(self.conf())], capture_output=True,
+                              text=True)
 
     def start(self):
-        self.proc = subprocess.Popen([NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"),
-                                      "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen([NGINX, "-p", str(self.prefix), "-c", str(self.conf()), "-g", "daemon off;"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_until(lambda: port_open(self.port) or self.proc.poll() is not None, timeout=10, what="nginx to listen")
         assert self.proc.poll() is None, self.proc.stderr.read().decode()
 

@@ -42,50 +42,86 @@ class Listener:
                 (until is None or t <= until)]
 
 
-def test_ready_after_health_watchdog_at_rate_and_none_while_unhealthy(home, tmp_path):
-    cfg = make_service(home, "shop", health={"interval": "100ms", "timeout": "80ms", "retries": 100})
+def test_ready_after_health_watchdog_at_rate_through_unhealth_and_none_while_stuck(home, tmp_path):
+    cfg = make_service(home, "shop", instances=2, health={"interval": "100ms", "timeout": "80ms", "retries": 100})
     listener = Listener(tmp_path / "notify.sock")
     env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "400000",
            "PHARO_SIM_SLOWSTART": "0.5"}
     sup = subprocess.Popen([PHAROCTL, "--home", str(home), "supervise", "shop"], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         ready_at = listener.wait_for("READY=1", 20)
-        # READY only once health held: the VM answers health now, and no READY came before a
-        # STATUS saying so.
-        assert healthy(cfg)
+        # READY only once health held: every VM answers health now, and no READY came before
+        # a STATUS saying so.
+        assert healthy(cfg, 0) and healthy(cfg, 1)
         before = [m for t, m in listener.messages if t < ready_at]
-        assert before and all("READY=1" not in m and "WATCHDOG=1" not in m for m in before), before
-        assert any("0/1 instance healthy" in m for m in before)
+        assert before and all("READY=1" not in m for m in before), before
+        assert any("0/2 instances healthy" in m for m in before)
         ready_msg = next(m for t, m in listener.messages if t == ready_at)
-        assert "STATUS=1/1 instance healthy" in ready_msg
+        assert "STATUS=2/2 instances healthy" in ready_msg
+        # The watchdog beats from the start, before READY too: systemd's timer runs from the exec.
+        assert listener.watchdogs(0, ready_at)
 
-        # WATCHDOG=1 at half of WATCHDOG_USEC (200 ms) while healthy.
+        # WATCHDOG=1 at half of WATCHDOG_USEC (200 ms).
         start = time.monotonic()
         listener.pump(2.0)
         n = len(listener.watchdogs(start))
         assert 7 <= n <= 12, n
 
-        # Unhealthy (metrics answer 500): no WATCHDOG=1 while it lasts.
-        repl(cfg["telnet"], "sim.unhealthy")
-        wait_until(lambda: instance(home, "shop")["state"] == "unhealthy", 5, what="unhealthy")
-        listener.pump(0.3)  # let any datagram sent before the state change arrive
-        quiet_from = time.monotonic()
+        # One instance unhealthy (metrics answer 500): the supervisor's loop is alive and deals
+        # with it, so the watchdog keeps beating and systemd leaves the healthy instance alone.
+        repl(cfg["telnet"] + 10, "sim.unhealthy")
+        wait_until(lambda: instance(home, "shop", 1)["state"] == "unhealthy", 5, what="unhealthy")
+        during = time.monotonic()
         listener.pump(1.5)
-        assert listener.watchdogs(quiet_from) == []
-        assert any("unhealthy" in m for _, m in listener.messages)
+        assert 5 <= len(listener.watchdogs(during)) <= 10, listener.watchdogs(during)
+        assert any("STATUS=1/2 instances healthy; shop.1 unhealthy" in m for _, m in listener.messages)
+        assert instance(home, "shop", 0)["state"] == "running"
 
-        repl(cfg["telnet"], "sim.healthy")
-        wait_until(lambda: instance(home, "shop")["state"] == "running", 5, what="healthy again")
-        again = time.monotonic()
+        # The loop stuck (the supervisor stopped in its tracks): no beat at all.
+        sup.send_signal(signal.SIGSTOP)
+        listener.pump(0.2)  # a datagram sent just before the stop
+        stuck_from = time.monotonic()
+        listener.pump(1.2)
+        assert listener.watchdogs(stuck_from) == []
+        sup.send_signal(signal.SIGCONT)
+        resumed = time.monotonic()
         listener.pump(1.0)
-        assert len(listener.watchdogs(again)) >= 3
+        assert len(listener.watchdogs(resumed)) >= 3
+
+        repl(cfg["telnet"] + 10, "sim.healthy")
+        wait_until(lambda: instance(home, "shop", 1)["state"] == "running", 5, what="healthy again")
 
         sup.send_signal(signal.SIGTERM)
         assert sup.wait(timeout=20) == 0
         listener.pump(0.2)
         assert any("STOPPING=1" in m for _, m in listener.messages)
         assert processes_in(cfg["dir"]) == []
+    finally:
+        if sup.poll() is None:
+            sup.send_signal(signal.SIGCONT)
+            sup.kill()
+            sup.wait()
+
+
+def test_sighup_reports_reloading_then_ready(home, tmp_path):
+    make_service(home, "shop")
+    listener = Listener(tmp_path / "notify.sock")
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock")}
+    env.pop("WATCHDOG_USEC", None)
+    sup = subprocess.Popen([PHAROCTL, "--home", str(home), "supervise", "shop"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        ready_at = listener.wait_for("READY=1", 20)
+        sup.send_signal(signal.SIGHUP)  # what ExecReload=/bin/kill -HUP $MAINPID does
+        reloading = listener.wait_for("RELOADING=1", 10)
+        assert reloading > ready_at
+        end = time.monotonic() + 10
+        while not [t for t, m in listener.messages if t > reloading and "READY=1" in m.split("\n")]:
+            assert time.monotonic() < end, listener.messages
+            listener.pump(0.05)
+        sup.send_signal(signal.SIGTERM)
+        assert sup.wait(timeout=20) == 0
     finally:
         if sup.poll() is None:
             sup.kill()
