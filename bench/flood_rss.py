@@ -51,9 +51,9 @@ def main():
         home = tmp / "home"
         home.mkdir()
         make_service(home, "shop", logs={"keep_days": 2, "max_size": args.max_size},
-                     health={"interval": "1s", "timeout": "900ms", "retries": 100, "grace": "30s"})
-        env = {"PHARO_SIM_FAULT": f"flood:{args.bytes}", "PHARO_SIM_FAULT_AFTER": "1"}
-        r = pharoctl(home, "start", "shop", env=env, timeout=120)
+                     health={"interval": "1s", "timeout": "900ms", "retries": 100, "grace": "30s"},
+                     extra=f'\n[env]\nPHARO_SIM_FAULT = "flood:{args.bytes}"\nPHARO_SIM_FAULT_AFTER = "1"\n')
+        r = pharoctl(home, "start", "shop", timeout=120)
         assert r.returncode == 0, r.stdout + r.stderr
         st = json.loads(pharoctl(home, "--json", "status", "shop").stdout)["services"][0]
         sup = st["supervisor_pid"]

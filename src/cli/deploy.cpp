@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -13,9 +14,12 @@
 #include "process/self_exe.hpp"
 #include "deploy/deployer.hpp"
 #include "deploy/push_repository.hpp"
+#include "deploy/release_app.hpp"
 #include "deploy/release_source.hpp"
 #include "deploy/release_store.hpp"
 #include "deploy/supervisor_restarter.hpp"
+#include "service/preflight.hpp"
+#include "supervise/clock.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 
@@ -40,6 +44,13 @@ Service load_service(const Globals& g, const std::string& name) {
   }
   ServiceConfig config = load_service_config(paths.service_toml());
   return {paths, config};
+}
+
+// deploy: the service checked as start would check it (preflight.hpp) before a build or release.
+Service load_deployable_service(const Globals& g, const std::string& name) {
+  Service s = load_service(g, name);
+  preflight_services(g.resolve_home(), {s.config.name}, PreflightFor::Deploy);
+  return s;
 }
 
 std::string image_name(const ServiceConfig& c) { return c.image.empty() ? c.name : c.image; }
@@ -70,6 +81,19 @@ int finish(const Globals& g, const DeployResult& r, const std::string& what) {
   return kExitOk;
 }
 
+// The deploy's time, which names the release. Test hook (docs/deploy.md), the supervisor's
+// PHAROCTL_TEST_WALL_CLOCK: each process's clock starts at the given time, so that many deploys
+// in a row land within one second.
+std::chrono::system_clock::time_point deploy_time() {
+  auto now = std::chrono::system_clock::now();
+  if (const char* at = std::getenv("PHAROCTL_TEST_WALL_CLOCK"); at && *at) {
+    auto o = wall_offset_for(at, now);
+    if (!o) throw usage_error(fmt::format("PHAROCTL_TEST_WALL_CLOCK: \"{}\" is not YYYY-MM-DDTHH:MM:SS[.mmm]", at));
+    now += *o;
+  }
+  return now;
+}
+
 Deployer::Say sayer(const Globals& g) {
   if (g.json || g.quiet) return nullptr;
   return [](const std::string& line) {
@@ -96,7 +120,7 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
   cmd.add_option("--keep", o->keep, "Releases to keep (never the current one nor the previous)")
       ->check(CLI::Range(2, 1000));
   return [o, &g]() -> int {
-    Service s = load_service(g, o->name);
+    Service s = load_deployable_service(g, o->name);
     ReleaseContent content;
     if (!o->image.empty()) {
       content = content_from_image_file(o->image, image_name(s.config));
@@ -131,10 +155,11 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
       content = content_from_build(s.paths, image_name(s.config), built.key);
       if (content.source_commit.empty()) content.source_commit = commit;
     }
+    add_app_files(content, s.config, s.paths);
     ReleaseStore store(s.paths);
     SupervisorRestarter restarter(s.paths, s.config);
     Deployer deployer(store, restarter, sayer(g), o->keep);
-    DeployResult r = deployer.deploy(content, std::chrono::system_clock::now(), deploying_user());
+    DeployResult r = deployer.deploy(content, deploy_time(), deploying_user());
     return finish(g, r, "deploy");
   };
 }

@@ -17,6 +17,7 @@
 #include "process/spawn.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
+#include "service/preflight.hpp"
 #include "service/service_config.hpp"
 #include "supervise/clock.hpp"
 #include "supervise/control_client.hpp"
@@ -193,11 +194,25 @@ int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
   return kExitOk;
 }
 
+// Every target loaded and checked (preflight.hpp) before the first is touched: `start a b nosuch`
+// starts nothing.
+void preflight_targets(const Globals& g, const std::vector<ServiceTarget>& list) {
+  std::vector<std::string> names;
+  for (const auto& t : list) names.push_back(t.name);
+  Home home = g.resolve_home();
+  for (const ServiceConfig& cfg : preflight_services(home, names, PreflightFor::Run)) {
+    for (const auto& t : list) {
+      if (t.name == cfg.name) check_instance(cfg, t);
+    }
+  }
+}
+
 template <typename F>
-Runner each_target(const Globals& g, Targets& targets, bool allow_instance, F f) {
-  return [&g, &targets, allow_instance, f]() {
+Runner each_target(const Globals& g, Targets& targets, bool allow_instance, bool preflight, F f) {
+  return [&g, &targets, allow_instance, preflight, f]() {
     int rc = kExitOk;
     auto list = resolve_targets(g, targets, allow_instance);
+    if (preflight) preflight_targets(g, list);
     if (list.size() == 1) return f(list.front());
     for (const auto& t : list) {
       try {
@@ -220,6 +235,7 @@ template <typename F>
 Runner each_target_in_parallel(const Globals& g, Targets& targets, bool allow_instance, F f) {
   return [&g, &targets, allow_instance, f]() {
     auto list = resolve_targets(g, targets, allow_instance);
+    preflight_targets(g, list);
     if (list.size() == 1) return f(list.front());
     std::mutex lock;
     size_t next = 0;
@@ -266,14 +282,14 @@ Runner define_start(CLI::App& cmd, const Globals& g) {
 Runner define_stop(CLI::App& cmd, const Globals& g) {
   auto t = std::make_shared<Targets>();
   add_targets(cmd, *t, true);
-  return [&g, t]() { return each_target(g, *t, true, [&g](const ServiceTarget& x) { return do_stop(g, x); })(); };
+  return [&g, t]() { return each_target(g, *t, true, false, [&g](const ServiceTarget& x) { return do_stop(g, x); })(); };
 }
 
 Runner define_restart(CLI::App& cmd, const Globals& g) {
   auto t = std::make_shared<Targets>();
   add_targets(cmd, *t, true);
   return [&g, t]() {
-    return each_target(g, *t, true, [&g](const ServiceTarget& x) { return do_restart(g, x, false); })();
+    return each_target(g, *t, true, true, [&g](const ServiceTarget& x) { return do_restart(g, x, false); })();
   };
 }
 
@@ -281,7 +297,7 @@ Runner define_reload(CLI::App& cmd, const Globals& g) {
   auto t = std::make_shared<Targets>();
   add_targets(cmd, *t, false);
   return [&g, t]() {
-    return each_target(g, *t, false, [&g](const ServiceTarget& x) { return do_restart(g, x, true); })();
+    return each_target(g, *t, false, true, [&g](const ServiceTarget& x) { return do_restart(g, x, true); })();
   };
 }
 
@@ -290,6 +306,7 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
   cmd.add_option("target", *target, "NAME or NAME@I")->required();
   return [&g, target]() -> int {
     auto [t, home, cfg] = address(g, *target);
+    preflight_services(home, {t.name}, PreflightFor::Run);
     ServicePaths p = home.service(t.name);
     if (supervisor_running(p))
       throw operation_failed(fmt::format("{} runs under its supervisor; `pharoctl stop {}` first (its ports are taken)",
@@ -298,7 +315,7 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
     write_run_scripts(cfg, p);
     VmCommand c = vm_command(cfg, p, rt, std::max(t.instance, 0));
     if (!g.quiet) fmt::print(stderr, "pharoctl: exec {} (in {})\n", fmt::join(c.argv, " "), c.cwd.string());
-    std::vector<std::string> env = environment_with(c.env_extra, vm_environment_drop_list());
+    std::vector<std::string> env = c.env;
     std::vector<char*> argv, envp;
     for (auto& a : c.argv) argv.push_back(a.data());
     argv.push_back(nullptr);

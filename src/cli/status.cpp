@@ -5,6 +5,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "deploy/release_app.hpp"
+#include "deploy/release_store.hpp"
+#include "service/service_config.hpp"
+
 #include "cli/commands.hpp"
 #include "supervise/service_control.hpp"
 #include "util/failure.hpp"
@@ -83,6 +87,19 @@ void print_table(const std::vector<ServiceStatus>& all, bool colour) {
   fmt::print("{}", out);
 }
 
+// The app files of the service directory that differ from the running release's copies: an
+// edit waiting for the next deploy.
+std::vector<std::string> app_drift(const Home& home, const std::string& name) {
+  try {
+    ServiceConfig cfg = load_named_service(home, name);
+    ServicePaths paths = home.service(name);
+    std::optional<std::string> cur = ReleaseStore(paths).current();
+    return cur ? app_files_differing(cfg, paths, *cur) : std::vector<std::string>{};
+  } catch (const std::exception&) {
+    return {};  // an invalid service.toml shows as state "invalid" already
+  }
+}
+
 }  // namespace
 
 Runner define_status(CLI::App& cmd, const Globals& g) {
@@ -105,12 +122,22 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
     }
     if (g.json) {
       nlohmann::json arr = nlohmann::json::array();
-      for (const auto& s : all) arr.push_back(to_json(s));
+      for (const auto& s : all) {
+        nlohmann::json j = to_json(s);
+        j["app_files_differ"] = app_drift(home, s.name);
+        arr.push_back(j);
+      }
       fmt::print("{}\n", nlohmann::json{{"services", arr}}.dump(2));
     } else if (all.empty()) {
       if (!g.quiet) fmt::print("no services in {} (`pharoctl new NAME` creates one)\n", home.root().string());
     } else {
       print_table(all, g.color(STDOUT_FILENO));
+      for (const auto& s : all) {
+        std::vector<std::string> drift = app_drift(home, s.name);
+        if (drift.empty()) continue;
+        fmt::print("{}: {} differ{} from the running release (`pharoctl deploy {}` applies the edit)\n", s.name,
+                   fmt::join(drift, ", "), drift.size() == 1 ? "s" : "", s.name);
+      }
     }
     return rc;
   };

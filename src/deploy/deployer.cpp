@@ -24,10 +24,26 @@ DeployResult Deployer::deploy(const ReleaseContent& content, std::chrono::system
   DeployLock lock(lock_file(store_), [&] { say("waiting for another deploy of " + store_.paths().name() + " to end"); });
   wait_for_supervisor();
   if (int n = store_.clean_leftovers(); n > 0) say(fmt::format("removed {} leftover(s) of an interrupted deploy", n));
+  if (std::optional<std::string> same = store_.find_same(content)) return redeploy(*same);
   std::string id = store_.create(content, now, user);
   say(fmt::format("release {} created ({} {})", id, content.origin,
                   content.origin == "image" ? content.origin_path : content.build_key));
   return activate(id, true);
+}
+
+// The same build and app files as an existing release: no new release. On the current one
+// there is nothing to do; an older one is switched to like a rollback.
+DeployResult Deployer::redeploy(const std::string& id) {
+  if (store_.current() == id) {
+    DeployResult r;
+    r.ok = true;
+    r.release = r.active = id;
+    r.previous = id;
+    say(fmt::format("release {} already has this build and these app files: nothing to deploy", id));
+    return r;
+  }
+  say(fmt::format("release {} has this build and these app files: switching to it", id));
+  return activate(id, false);
 }
 
 DeployResult Deployer::rollback(const std::optional<std::string>& id) {

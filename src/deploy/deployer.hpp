@@ -45,6 +45,7 @@ class Deployer {
  private:
   DeployResult activate(const std::string& id, bool prune_after);
   void wait_for_supervisor();
+  DeployResult redeploy(const std::string& id);
   void say(const std::string& line) const {
     if (say_) say_(line);
   }

@@ -78,7 +78,10 @@ class DeployerTest : public ::testing::Test {
 
   DeployResult deploy(std::time_t t) {
     Deployer d(*store, *fake, [this](const std::string& l) { said.push_back(l); });
-    return d.deploy(content_from_build(*paths, "shop", "k1"), std::chrono::system_clock::from_time_t(t), "bob");
+    // Each deploy carries other app files (as after an edit of app.st), so each makes a release.
+    ReleaseContent c = content_from_build(*paths, "shop", "k1");
+    c.app_hash = std::to_string(t);
+    return d.deploy(c, std::chrono::system_clock::from_time_t(t), "bob");
   }
 
   fs::path root;
@@ -171,6 +174,17 @@ TEST_F(DeployerTest, WaitsForTheSupervisorBeforeTouchingAnything) {
   EXPECT_TRUE(r.ok);
   EXPECT_EQ(fake->idle_waits, 1);
   EXPECT_NE(std::find(said.begin(), said.end(), "waiting for the deploy in progress to end"), said.end());
+}
+
+TEST_F(DeployerTest, SameBuildAndAppFilesMakeNoNewRelease) {
+  Deployer d(*store, *fake, nullptr);
+  ReleaseContent c = content_from_build(*paths, "shop", "k1");
+  c.app_hash = "same";
+  DeployResult a = d.deploy(c, std::chrono::system_clock::from_time_t(100), "bob");
+  DeployResult b = d.deploy(c, std::chrono::system_clock::from_time_t(200), "bob");
+  EXPECT_TRUE(b.ok);
+  EXPECT_EQ(b.release, a.release);
+  EXPECT_EQ(store->list(), std::vector<std::string>{a.release});
 }
 
 TEST_F(DeployerTest, NextDeployCleansWhatAnInterruptedOneLeft) {

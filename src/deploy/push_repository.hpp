@@ -1,8 +1,10 @@
 #pragma once
 // Push to deploy: a bare git repository in the service directory (`<service>/repo.git`) whose
-// post-receive hook checks the pushed commit out into `<service>/source` (a git work tree of that
-// repository) and runs `pharoctl deploy NAME --source <service>/source`, its output going back to
-// `git push` as "remote:" lines.
+// pre-receive hook checks the pushed commit out into `<service>/source` (a git repository of its
+// own borrowing this one's objects) and runs `pharoctl deploy NAME --source <service>/source`, its
+// output going back to `git push` as "remote:" lines. The push is accepted only when the deploy
+// succeeds (as Heroku does), so a failed deploy makes `git push` exit non-zero and leaves the
+// branch where it was.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -20,8 +22,8 @@ struct PushRepositoryOptions {
 std::filesystem::path push_repository_dir(const ServicePaths& paths);  // <service>/repo.git
 std::filesystem::path push_checkout_dir(const ServicePaths& paths);    // <service>/source
 
-// The post-receive hook (POSIX sh).
-std::string render_post_receive_hook(const ServicePaths& paths, const PushRepositoryOptions& options);
+// The pre-receive hook (POSIX sh).
+std::string render_pre_receive_hook(const ServicePaths& paths, const PushRepositoryOptions& options);
 
 // Creates the bare repository (or keeps an existing one) and (re)writes its hook. Returns the
 // repository's path. Throws Failure when git fails.

@@ -35,7 +35,7 @@ TEST(PushRepository, HookIsValidShellNamingEverything) {
   PushRepositoryOptions o;
   o.pharoctl = "/usr/local/bin/pharoctl";
   o.home = "/srv/pharo";
-  std::string hook = render_post_receive_hook(p, o);
+  std::string hook = render_pre_receive_hook(p, o);
   EXPECT_EQ(hook.rfind("#!/bin/sh\n", 0), 0u);
   EXPECT_NE(hook.find("PHAROCTL='/usr/local/bin/pharoctl'"), std::string::npos);
   EXPECT_NE(hook.find("REPO='/srv/pharo/o'\\''brien/repo.git'"), std::string::npos);

@@ -54,6 +54,30 @@ bool is_release_id(const std::string& name) {
   return true;
 }
 
+std::string release_id_time(const std::string& id) { return id.substr(0, 16); }
+
+int release_id_sequence(const std::string& id) {
+  // "<time>-<key>-<n>": the part after the second '-', when there is one.
+  auto key_dash = id.find('-');
+  if (key_dash == std::string::npos) return 1;
+  auto seq_dash = id.find('-', key_dash + 1);
+  if (seq_dash == std::string::npos || seq_dash + 1 == id.size() || id.size() - seq_dash > 9) return 1;
+  int n = 0;
+  for (std::size_t i = seq_dash + 1; i < id.size(); ++i) {
+    if (!is_digit(id[i])) return 1;
+    n = n * 10 + (id[i] - '0');
+  }
+  return n;
+}
+
+bool release_id_less(const std::string& a, const std::string& b) {
+  std::string ta = release_id_time(a), tb = release_id_time(b);
+  if (ta != tb) return ta < tb;
+  int sa = release_id_sequence(a), sb = release_id_sequence(b);
+  if (sa != sb) return sa < sb;
+  return a < b;
+}
+
 std::string format_utc_iso(std::chrono::system_clock::time_point when) {
   std::tm tm = utc(when);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

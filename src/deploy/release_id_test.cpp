@@ -31,7 +31,13 @@ TEST(ReleaseId, RecognisesOnlyIds) {
   }
 }
 
-TEST(ReleaseId, LexicalOrderIsTimeOrder) {
-  EXPECT_LT(make_release_id(at(1795428847), "ffffffff"), make_release_id(at(1795428848), "00000000"));
-  EXPECT_LT(make_release_id(at(1795428847), "ab"), make_release_id(at(1795428847), "ab", 2));
+TEST(ReleaseId, OrderIsTimeThenSequence) {
+  EXPECT_TRUE(release_id_less(make_release_id(at(1795428847), "ffffffff"), make_release_id(at(1795428848), "00000000")));
+  EXPECT_TRUE(release_id_less(make_release_id(at(1795428847), "ab"), make_release_id(at(1795428847), "ab", 2)));
+  // Text order would put -10 before -2, and key "00" before "ff".
+  EXPECT_TRUE(release_id_less(make_release_id(at(1795428847), "ab", 2), make_release_id(at(1795428847), "ab", 10)));
+  EXPECT_TRUE(release_id_less(make_release_id(at(1795428847), "ff"), make_release_id(at(1795428847), "00", 2)));
+  EXPECT_FALSE(release_id_less(make_release_id(at(1795428847), "ab", 10), make_release_id(at(1795428847), "ab", 10)));
+  EXPECT_EQ(release_id_sequence("20261123T101407Z-3f9a2c1b"), 1);
+  EXPECT_EQ(release_id_sequence("20261123T101407Z-3f9a2c1b-25"), 25);
 }

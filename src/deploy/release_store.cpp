@@ -72,7 +72,7 @@ std::vector<std::string> ReleaseStore::list() const {
     if (!fs::exists(entry.path() / "release.json")) continue;
     ids.push_back(name);
   }
-  std::sort(ids.begin(), ids.end());
+  std::sort(ids.begin(), ids.end(), release_id_less);
   return ids;
 }
 
@@ -108,7 +108,7 @@ std::optional<std::string> ReleaseStore::previous(const std::optional<std::strin
   std::vector<std::string> ids = list();
   std::optional<std::string> best;
   for (const std::string& id : ids) {
-    if (ref && id >= *ref) break;
+    if (ref && !release_id_less(id, *ref)) break;
     best = id;
   }
   if (!ref) return std::nullopt;
@@ -118,17 +118,24 @@ std::optional<std::string> ReleaseStore::previous(const std::optional<std::strin
 std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::system_clock::time_point now,
                                  const std::string& user) {
   fs::create_directories(paths_.releases());
-  std::string id;
-  for (int attempt = 1;; ++attempt) {
-    id = make_release_id(now, content.build_key, attempt);
-    if (!fs::exists(paths_.releases() / id)) break;
+  // The sequence number counts every release of this second, whatever its key, so that
+  // (time, sequence) orders them; the DeployLock keeps two deploys from counting at once.
+  std::string second = release_id_time(make_release_id(now, content.build_key));
+  int attempt = 1;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(paths_.releases(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (is_release_id(name) && release_id_time(name) == second) attempt = std::max(attempt, release_id_sequence(name) + 1);
   }
+  std::string id = make_release_id(now, content.build_key, attempt);
+  while (fs::exists(paths_.releases() / id)) id = make_release_id(now, content.build_key, ++attempt);
   fs::path staging = paths_.releases() / fmt::format("{}{}-{}", kStagingPrefix, id, ::getpid());
   fs::remove_all(staging);
   fs::create_directory(staging);
 
   nlohmann::json files = nlohmann::json::object();
   for (const ReleaseFile& f : content.files) {
+    if (fs::path(f.name).has_parent_path()) fs::create_directories(staging / fs::path(f.name).parent_path());
     bool linked = link_or_copy(f.from, staging / f.name, f.may_link);
     files[f.name] = linked ? "linked" : "copied";
   }
@@ -144,6 +151,10 @@ std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::sys
       {"files", files},
   };
   if (!content.origin_path.empty()) meta["origin_path"] = content.origin_path;
+  if (!content.app_hash.empty()) {
+    meta["app_files"] = content.app_files;
+    meta["app_hash"] = content.app_hash;
+  }
   write_file_atomic(staging / "release.json", meta.dump(2) + "\n");
   fsync_path(staging, true);
   if (::rename(staging.c_str(), (paths_.releases() / id).c_str()) != 0) {
@@ -153,6 +164,18 @@ std::string ReleaseStore::create(const ReleaseContent& content, std::chrono::sys
   }
   fsync_path(paths_.releases(), true);
   return id;
+}
+
+std::optional<std::string> ReleaseStore::find_same(const ReleaseContent& content) const {
+  std::vector<ReleaseRecord> recs = records();
+  for (auto it = recs.rbegin(); it != recs.rend(); ++it) {
+    const nlohmann::json& m = it->meta;
+    if (m.value("build_key", "") == content.build_key && m.value("app_hash", "") == content.app_hash &&
+        m.value("image", "") == content.image) {
+      return it->id;
+    }
+  }
+  return std::nullopt;
 }
 
 void ReleaseStore::switch_to(const std::string& id) {

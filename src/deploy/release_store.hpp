@@ -39,6 +39,8 @@ struct ReleaseContent {
   std::string origin_path;    // the uploaded image file, for origin "image"
   std::string repository;     // the [source] repository it was built from, when known
   std::vector<ReleaseFile> files;
+  std::vector<std::string> app_files;  // app.st and [app].files, stored under app/ (release_app.hpp)
+  std::string app_hash;                // their SHA-256, "" when the release carries none
 };
 
 struct ReleaseRecord {
@@ -64,6 +66,10 @@ class ReleaseStore {
   // Builds a complete release from `content` and returns its id; `current` is untouched.
   std::string create(const ReleaseContent& content, std::chrono::system_clock::time_point now,
                      const std::string& user);
+
+  // A complete release with the same build and the same app files as `content`, newest first:
+  // deploying it again makes no new release.
+  std::optional<std::string> find_same(const ReleaseContent& content) const;
 
   // Points `current` at releases/<id> atomically.
   void switch_to(const std::string& id);

@@ -36,7 +36,10 @@ std::string render_run_script(const ServiceConfig& config, const ServicePaths& p
     std::string load = render_source_load(config.source);
     if (!load.empty()) out += "\"[source] strategy = load-on-start: the baseline loads at every start.\"\n" + load + "\n";
   }
-  out += fmt::format("{} asFileReference fileIn.\n", smalltalk_string(config.app.start));
+  // The release's own copy of app.st (PHAROCTL_APP_START, set by pharoctl), so that an edit of
+  // the service directory's app.st changes nothing until the next deploy.
+  out += fmt::format("(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ {} ]) asFileReference fileIn.\n",
+                     smalltalk_string(config.app.start));
   return out;
 }
 

@@ -17,7 +17,7 @@ TEST(RunScript, StartsConsoleOnInstancePortsThenFilesInApp) {
   EXPECT_NE(s.find("NeoConsoleTelnetServer startOn: 42011."), std::string::npos);
   EXPECT_NE(s.find("NeoConsoleMetricDelegate startOn: 42012."), std::string::npos);
   EXPECT_LT(s.find("hasClassNamed: #NeoConsoleTelnetServer"), s.find("NeoConsoleTranscript"));
-  EXPECT_LT(s.find("NeoConsoleMetricDelegate"), s.find("'app.st' asFileReference fileIn."));
+  EXPECT_LT(s.find("NeoConsoleMetricDelegate"), s.find("at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn."));
   EXPECT_EQ(s.find("Metacello new\n  repository: 'github://acme"), std::string::npos);
 }
 
@@ -29,7 +29,7 @@ TEST(RunScript, LoadOnStartLoadsTheBaselineBeforeApp) {
   std::string s = render_run_script(c, ServicePaths("/x/shop", "shop"), 0);
   auto load = s.find("repository: 'github://acme/shop:main/src'");
   ASSERT_NE(load, std::string::npos);
-  EXPECT_LT(load, s.find("'src/start.st' asFileReference fileIn."));
+  EXPECT_LT(load, s.find("at: 'PHAROCTL_APP_START' ifAbsent: [ 'src/start.st' ]) asFileReference fileIn."));
 }
 
 TEST(RunScript, WriteRemovesScriptsOfGoneInstances) {

@@ -51,6 +51,11 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("start     = {}   # your start code, evaluated after NeoConsole is up\n", toml_string(c.app.start));
   o += fmt::format("http_port = {}   # instance I listens on http_port + {} x I (PHAROCTL_HTTP_PORT)\n", c.app.http_port,
                    kInstancePortStride);
+  if (c.app.files.empty()) {
+    o += "# files   = [\"config.json\"]   # further files your code reads at start: each release keeps its copy\n";
+  } else {
+    o += fmt::format("files     = {}   # each release keeps its copy (PHAROCTL_APP_DIR)\n", toml_string_array(c.app.files));
+  }
   o += "\n[console]                      # NeoConsole, always bound to 127.0.0.1\n";
   o += fmt::format("telnet_port  = {}   # REPL (pharoctl repl / eval)\n", c.console.telnet_port);
   o += fmt::format("metrics_port = {}   # HTTP metrics (/metrics/...)\n", c.console.metrics_port);
@@ -75,6 +80,9 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("keep_days = {}\n", c.keep_days);
   o += fmt::format("max_size  = {}   # a daily file past this size rotates to .1 (one kept per day)\n",
                    toml_string(format_byte_size(c.log_max_size)));
+  o += "\n[env]                          # the VM's environment beyond PATH, HOME, LANG/LC_*, TZ, PHAROCTL_*\n";
+  if (c.env.empty()) o += "# APP_MODE = \"production\"\n";
+  for (const auto& [name, value] : c.env) o += fmt::format("{} = {}\n", name, toml_string(value));
   return o;
 }
 

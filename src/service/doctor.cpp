@@ -19,6 +19,7 @@
 #include "service/new_service.hpp"
 #include "service/ephemeral_ports.hpp"
 #include "service/port_allocation.hpp"
+#include "service/preflight.hpp"
 #include "util/atomic_file.hpp"
 
 namespace pharoctl {
@@ -58,21 +59,9 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
   }
   add(Level::Ok, "config", fmt::format("{} loads", paths.service_toml().string()));
 
-  // Runtime.
-  try {
-    Runtime rt = load_runtime(home, c.runtime);
-    if (::access(rt.vm_path().c_str(), X_OK) != 0) {
-      add(Level::Error, "runtime", fmt::format("runtime {}: the VM {} is missing or not executable (reinstall: pharoctl install {})",
-                                               c.runtime, rt.vm_path().string(), rt.version));
-    } else if (!fs::exists(rt.image_path())) {
-      add(Level::Error, "runtime", fmt::format("runtime {}: the base image {} is missing (reinstall: pharoctl install {})",
-                                               c.runtime, rt.image_path().string(), rt.version));
-    } else {
-      add(Level::Ok, "runtime", fmt::format("runtime {} present ({})", c.runtime, rt.vm_path().string()));
-    }
-  } catch (const std::exception& e) {
-    add(Level::Error, "runtime", e.what());
-  }
+  // Runtime, ports shared with other services, app files, `current`: the checks start, restart,
+  // deploy and run refuse on, in their words.
+  for (Finding& f : preflight_findings(home, c, PreflightFor::Run)) out.push_back(std::move(f));
 
   // Pid files: which instances are proven to run.
   std::set<int> running;
@@ -127,26 +116,20 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
     }
   }
 
-  // Ports: free, or held by this service's running instance; never shared with another service.
-  auto others = ports_of_services(home, name);
-  bool ports_ok = true;
+  // Ports held by another program while this service is not running here (clashes with other
+  // services are among the preflight findings above).
   for (int i = 0; i < c.instances; ++i) {
     const std::pair<const char*, int> ports[] = {
         {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
     for (const auto& [field, port] : ports) {
       std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
-      if (auto it = others.find(port); it != others.end()) {
-        ports_ok = false;
-        add(Level::Error, "ports", fmt::format("port {} ({}) is also used by {}: change one of them in service.toml", port, who, it->second));
-      } else if (listening.count(port) && !running.count(i)) {
-        ports_ok = false;
+      if (listening.count(port) && !running.count(i)) {
         add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
                                                "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
                                                port, who, name, port));
       }
     }
   }
-  if (ports_ok) add(Level::Ok, "ports", fmt::format("ports free or held by {}", name));
   if (auto range = ephemeral_port_range()) {
     std::vector<int> exposed = exposed_to_ephemeral(c.all_ports(), *range, reserved_ports());
     if (!exposed.empty()) {

@@ -5,18 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "service/finding.hpp"
 #include "service/home.hpp"
 
 namespace pharoctl {
-
-struct Finding {
-  enum class Level { Ok, Warn, Error } level;
-  std::string service;  // "" for the environment
-  std::string check;    // runtime, ports, files, pids, config, home
-  std::string message;  // what was found, and what to do about it
-};
-
-const char* to_string(Finding::Level level);
 
 std::vector<Finding> run_doctor(const Home& home, const std::vector<std::string>& services, bool fix);
 

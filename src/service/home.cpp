@@ -30,9 +30,44 @@ std::string ServicePaths::server_log_pattern(int instance, int count) const {
   return count <= 1 ? std::string("logs/server-{1}.log") : fmt::format("logs/server.{}-{{1}}.log", instance);
 }
 
+namespace {
+
+// The home named by `source` (--home or PHARO_HOME) must be a directory, or creatable: its
+// nearest existing ancestor a directory. Nothing is created here.
+fs::path checked_home(const std::string& source, const std::string& dir) {
+  if (dir.empty()) throw usage_error(fmt::format("{}: empty (give a directory, as in {} /srv/pharo)", source, source));
+  if (dir.size() > 1024 || dir.find('\n') != std::string::npos) {
+    throw usage_error(fmt::format("{}: not a usable directory name (give a path of at most 1024 characters on one line)", source));
+  }
+  fs::path p = fs::absolute(dir).lexically_normal();
+  std::error_code ec;
+  fs::file_status st = fs::status(p, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) {
+      throw usage_error(fmt::format("{} {}: not a directory (give a directory, or a path where one can be created)", source, dir));
+    }
+    return p;
+  }
+  for (fs::path up = p.parent_path(); !up.empty(); up = up.parent_path()) {
+    fs::file_status ust = fs::status(up, ec);
+    if (!fs::exists(ust)) {
+      if (up == up.root_path()) break;
+      continue;
+    }
+    if (!fs::is_directory(ust)) {
+      throw usage_error(fmt::format("{} {}: cannot be created, {} is not a directory (give a directory)", source, dir,
+                                    up.string()));
+    }
+    break;
+  }
+  return p;
+}
+
+}  // namespace
+
 Home Home::resolve(const std::optional<std::string>& flag) {
-  if (flag && !flag->empty()) return Home(fs::absolute(*flag).lexically_normal());
-  if (const char* env = std::getenv("PHARO_HOME"); env && *env) return Home(fs::absolute(env).lexically_normal());
+  if (flag) return Home(checked_home("--home", *flag));
+  if (const char* env = std::getenv("PHARO_HOME"); env && *env) return Home(checked_home("PHARO_HOME", env));
   const char* home = std::getenv("HOME");
   if (!home || !*home) throw usage_error("cannot tell the pharoctl home: set PHARO_HOME, HOME or pass --home DIR");
   return Home(fs::path(home) / "pharo");

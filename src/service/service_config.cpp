@@ -20,6 +20,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Digits then a unit: a duration that failed to parse only for being too long.
+bool looks_like_duration(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+  std::string unit = v.substr(i);
+  return i > 0 && (unit == "ms" || unit == "s" || unit == "m" || unit == "min" || unit == "h" || unit == "d");
+}
+
 // Walks one TOML table, remembering which keys were read so that the rest can be reported as
 // unknown. Every error carries the position of the offending node.
 class TableReader {
@@ -70,6 +78,9 @@ class TableReader {
     auto v = n->value<std::string>();
     Millis d{};
     if (!n->is_string() || !v || !parse_duration(*v, d)) {
+      if (n->is_string() && v && looks_like_duration(*v)) {
+        fail(*n, key, fmt::format("\"{}\" is out of range (expected {} to {})", *v, format_duration(lo), format_duration(hi)));
+      }
       fail(*n, key, fmt::format("expected a duration such as \"200ms\", \"10s\", \"10m\" or \"1h\", found {}",
                                 describe(*n)));
     }
@@ -184,13 +195,34 @@ bool parse_duration(const std::string& text, Millis& out) {
   }
   if (i == 0) return false;
   std::string unit = text.substr(i);
-  long long v = static_cast<long long>(value);
-  if (unit == "ms") out = Millis(v);
-  else if (unit == "s") out = Millis(v * 1000);
-  else if (unit == "m" || unit == "min") out = Millis(v * 60'000);
-  else if (unit == "h") out = Millis(v * 3'600'000);
+  unsigned long long scale = 0;
+  if (unit == "ms") scale = 1;
+  else if (unit == "s") scale = 1000;
+  else if (unit == "m" || unit == "min") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 24ULL * 3'600'000;
   else return false;
+  // value <= 1e11 and scale <= 8.64e7: the product fits in 64 bits; the bound keeps every later
+  // sum or multiple (deadlines, rollout timeouts) far from overflow.
+  unsigned long long ms = value * scale;
+  if (ms > static_cast<unsigned long long>(kMaxDuration.count())) return false;
+  out = Millis(static_cast<long long>(ms));
   return true;
+}
+
+Millis parse_duration_option(const std::string& option, const std::string& text, Millis lo, Millis hi) {
+  Millis d{};
+  bool parsed = parse_duration(text, d);
+  if (!parsed && !looks_like_duration(text)) {
+    throw usage_error(fmt::format("{}: \"{}\" is not a duration (give a number and a unit, ms, s, m, h or d, from {} to {}, "
+                                  "as in 30s)", option, printable(text), format_duration(lo), format_duration(hi)));
+  }
+  if (!parsed) d = hi + Millis(1);  // too long to represent: out of range below
+  if (d < lo || d > hi) {
+    throw usage_error(fmt::format("{}: {} is out of range (give {} to {}, as in 30s)", option, printable(text),
+                                  format_duration(lo), format_duration(hi)));
+  }
+  return d;
 }
 
 std::string format_duration(Millis d) {
@@ -301,7 +333,15 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     TableReader r(*t, "app", file);
     r.string("start", c.app.start, check_relative_file);
     r.integer("http_port", c.app.http_port, 1, 65535);
-    r.reject_unknown(keys_of({"start", "http_port"}));
+    r.string_array("files", c.app.files, check_relative_file);
+    r.reject_unknown(keys_of({"start", "http_port", "files"}));
+    if (c.app.files.size() > 100) r.fail(*t->get("files"), "files", "lists more than 100 files (name at most 100)");
+    std::set<std::string> seen{c.app.start};
+    for (const std::string& f : c.app.files) {
+      if (!seen.insert(f).second) {
+        r.fail(*t->get("files"), "files", fmt::format("\"{}\" is listed twice or is [app].start (name each file once)", f));
+      }
+    }
   }
   if (const toml::table* t = top.table("console")) {
     TableReader r(*t, "console", file);
@@ -350,8 +390,19 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     r.byte_size("max_size", c.log_max_size, 64ull << 10, 1ull << 40);
     r.reject_unknown(keys_of({"keep_days", "max_size"}));
   }
+  if (const toml::table* t = top.table("env")) {
+    for (const auto& [k, node] : *t) {
+      std::string key(k.str());
+      TableReader r(*t, "env", file);
+      if (std::string why = check_env_name(key); !why.empty()) r.fail(node, key, why);
+      std::string value;
+      r.string(key, value, check_env_value);
+      if (c.env.size() == 100) r.fail(node, key, "more than 100 variables in [env] (keep at most 100)");
+      c.env.emplace_back(key, value);
+    }
+  }
   top.reject_unknown(keys_of({"name", "description", "user", "runtime", "image", "source", "app", "console",
-                              "instances", "health", "restart", "stop", "logs"}));
+                              "instances", "health", "restart", "stop", "logs", "env"}));
 
   if (c.health.timeout >= c.health.interval) {
     const toml::node* n = root.at_path("health.timeout").node();
@@ -366,6 +417,12 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
     throw usage_error(fmt::format("{}:{}: ports: {}", file, where, why));
   }
   return c;
+}
+
+std::vector<std::string> app_files(const ServiceConfig& config) {
+  std::vector<std::string> files{config.app.start};
+  files.insert(files.end(), config.app.files.begin(), config.app.files.end());
+  return files;
 }
 
 ServiceConfig load_named_service(const Home& home, const std::string& name) {

@@ -28,7 +28,13 @@ struct SourceConfig {
 struct AppConfig {
   std::string start = "app.st";  // relative to the service directory
   int http_port = 8080;
+  // Further files the service's code reads at start (relative to the service directory). With
+  // `start` they go into each release, so a release runs its own copies (PHAROCTL_APP_DIR).
+  std::vector<std::string> files;
 };
+
+// The variables of service.toml's [env] table, in file order (NAME, value).
+using EnvTable = std::vector<std::pair<std::string, std::string>>;
 
 struct ConsoleConfig {
   int telnet_port = 42001;
@@ -67,6 +73,7 @@ struct ServiceConfig {
   Millis stop_timeout{30'000};
   int keep_days = 14;
   std::uint64_t log_max_size = 100ull << 20;  // [logs] max_size: a daily file rotates to .1 past it
+  EnvTable env;  // [env]: added to the VM's defined environment (see supervise/vm_environment)
 
   int http_port(int instance) const { return app.http_port + kInstancePortStride * instance; }
   int telnet_port(int instance) const { return console.telnet_port + kInstancePortStride * instance; }
@@ -83,6 +90,9 @@ ServiceConfig default_service_config(const std::string& name);
 // Loads and validates. Throws Failure(kExitUsage) with one line
 // "FILE:LINE:COL: FIELD: what is wrong (what would be right)" on the first problem.
 ServiceConfig load_service_config(const std::filesystem::path& file);
+// Every file of a release's app: [app].start then [app].files, as written (relative paths).
+std::vector<std::string> app_files(const ServiceConfig& config);
+
 // The service NAME of the home: its service.toml loaded, or a usage error saying how to
 // create it when the service does not exist.
 class Home;
@@ -95,8 +105,13 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
 // Returns "" when fine, else the problem. Used by the loader and by `new`.
 std::string check_service_ports(const ServiceConfig& config);
 
-// Durations as written in service.toml: "200ms", "10s", "10m", "2h".
+// Durations as written in service.toml and on the command line: "200ms", "10s", "10m", "2h".
+// False for anything else, and for anything longer than kMaxDuration (no overflow downstream).
+inline constexpr Millis kMaxDuration{30LL * 24 * 3'600'000};  // 30 days
 bool parse_duration(const std::string& text, Millis& out);
+// The same for a command-line option: throws Failure(kExitUsage) naming the option, the
+// allowed range and an example, e.g. "--timeout: \"99999999h\" is longer than 30 days ...".
+Millis parse_duration_option(const std::string& option, const std::string& text, Millis lo, Millis hi);
 std::string format_duration(Millis d);
 
 const char* to_string(Strategy s);

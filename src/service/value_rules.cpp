@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "build/credentials.hpp"
+
 namespace pharoctl {
 
 namespace {
@@ -74,24 +76,6 @@ std::string check_image_name(const std::string& v) {
   return "";
 }
 
-std::string check_repository(const std::string& v) {
-  if (v.empty()) return "";
-  static const std::array<const char*, 8> schemes = {"github://", "gitlab://", "bitbucket://", "gitlocal://",
-                                                     "filetree://", "tonel://", "http://", "https://"};
-  bool known = std::any_of(schemes.begin(), schemes.end(), [&](const char* s) { return starts_with(v, s); });
-  if (!known) {
-    return fmt::format("\"{}\" is not a Metacello repository (expected github://OWNER/REPO[:BRANCH][/DIR], gitlab://, "
-                       "bitbucket://, gitlocal://PATH, filetree://PATH, tonel://PATH or http(s)://...)", printable(v));
-  }
-  if (v.size() > 500) return "is longer than 500 characters";
-  // Quotes, spaces, $ and backticks never occur in a repository string and would need escaping
-  // in every language we generate.
-  if (has_control(v) || !only(v, ":/._-~+@%=?&#,")) {
-    return fmt::format("\"{}\" contains characters a repository string does not have (no spaces, quotes, $ or `)", printable(v));
-  }
-  return "";
-}
-
 std::string check_baseline(const std::string& v) {
   if (v.empty()) return "";
   if (starts_with(v, "BaselineOf") && v.size() > 10) {
@@ -142,6 +126,28 @@ std::string check_expect(const std::string& v) {
   if (has_control(v) || v.find_first_of("\"\\`$'") != std::string::npos) {
     return fmt::format("\"{}\" contains a quote, backslash, $, ` or control character (use plain text, as in \"Status OK\")", printable(v));
   }
+  return "";
+}
+
+std::string check_env_name(const std::string& v) {
+  bool ok = !v.empty() && v.size() <= 100 && !(v[0] >= '0' && v[0] <= '9') && only(v, "_");
+  if (!ok) return fmt::format("\"{}\" is not an environment variable name (expected letters, digits and '_', as in APP_MODE)", printable(v));
+  if (starts_with(v, "PHAROCTL_")) return fmt::format("\"{}\": PHAROCTL_* variables are set by pharoctl (choose another name)", v);
+  for (const std::string& key : credential_keys()) {
+    if (v == key) {
+      return fmt::format("\"{}\" is a build credential: the service's VM never sees it (put it in $PHARO_HOME/credentials, "
+                         "mode 0600, for builds)", v);
+    }
+  }
+  for (const char* reserved : {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"}) {
+    if (v == reserved) return fmt::format("\"{}\" belongs to systemd's protocol with the supervisor (choose another name)", v);
+  }
+  return "";
+}
+
+std::string check_env_value(const std::string& v) {
+  if (v.size() > 4096) return fmt::format("is {} bytes long (at most 4096)", v.size());
+  if (has_control(v)) return fmt::format("\"{}\" contains a control character or newline (use one line)", printable(v));
   return "";
 }
 

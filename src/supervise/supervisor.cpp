@@ -474,7 +474,7 @@ void Supervisor::spawn(Instance& inst) {
   VmCommand cmd = vm_command(config_, paths_, runtime_, inst.index);
   SpawnSpec spec;
   spec.argv = cmd.argv;
-  spec.env = environment_with(cmd.env_extra, vm_environment_drop_list());
+  spec.env = cmd.env;
   spec.cwd = cmd.cwd;
   spec.capture_output = true;
   spec.new_process_group = true;
@@ -608,7 +608,7 @@ void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, 
     spawn(inst);
     sup(inst, fmt::format("restarted at once ({} restart{} within {})", inst.tracker.restarts_in_window(clock_.steady()),
                           inst.tracker.restarts_in_window(clock_.steady()) == 1 ? "" : "s",
-                          format_duration(config_.restart.window)));
+                          format_duration(config_.restart.window)), Priority::Notice);
     return;
   }
   remove_pid(inst);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "supervise/vm_environment.hpp"
+
 namespace pharoctl {
 
 std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
@@ -15,6 +17,16 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
     }
   }
   return std::filesystem::absolute(runtime.image_path());
+}
+
+std::filesystem::path resolve_app_dir(const ServiceConfig& config, const ServicePaths& paths,
+                                      const std::filesystem::path& image) {
+  std::error_code ec;
+  std::filesystem::path app = image.parent_path() / "app";
+  if (image.parent_path().parent_path().filename() == "releases" && std::filesystem::is_regular_file(app / config.app.start, ec)) {
+    return app;
+  }
+  return std::filesystem::absolute(paths.dir());
 }
 
 VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance) {
@@ -34,15 +46,11 @@ VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, con
       fmt::format("PHAROCTL_TELNET_PORT={}", config.telnet_port(instance)),
       fmt::format("PHAROCTL_METRICS_PORT={}", config.metrics_port(instance)),
   };
+  std::filesystem::path app = resolve_app_dir(config, paths, c.image);
+  c.env_extra.push_back("PHAROCTL_APP_DIR=" + app.string());
+  c.env_extra.push_back("PHAROCTL_APP_START=" + (app / config.app.start).string());
+  c.env = vm_environment(config, c.env_extra, current_environment());
   return c;
-}
-
-const std::vector<std::string>& vm_environment_drop_list() {
-  static const std::vector<std::string> kDrop = {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS",
-                                                 "LISTEN_PID", "LISTEN_FDNAMES", "PHAROCTL_TEST_WALL_CLOCK",
-                                                 // names the supervisor's stderr, not the VM's pipe
-                                                 "JOURNAL_STREAM"};
-  return kDrop;
 }
 
 }  // namespace pharoctl

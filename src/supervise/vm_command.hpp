@@ -13,7 +13,8 @@ namespace pharoctl {
 
 struct VmCommand {
   std::vector<std::string> argv;       // <vm> <headless> <image> st <run script>
-  std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _HTTP_PORT, _TELNET_PORT, _METRICS_PORT
+  std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _*_PORT, _APP_DIR, _APP_START
+  std::vector<std::string> env;        // the VM's complete environment (supervise/vm_environment.hpp)
   std::filesystem::path cwd;           // the service directory
   std::string image;                   // absolute image path
   std::string run_script;              // absolute run script path
@@ -24,10 +25,12 @@ struct VmCommand {
 std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
                                             const Runtime& runtime);
 
-VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance);
+// Where the VM reads app.st and the [app].files from: the release's own copies (releases/<id>/app)
+// when the image is a release's and that release carries them, else the service directory (no
+// deploy yet, or a release made before releases carried app files).
+std::filesystem::path resolve_app_dir(const ServiceConfig& config, const ServicePaths& paths,
+                                      const std::filesystem::path& image);
 
-// Variables a VM must not inherit from its supervisor (systemd's notify and socket protocol,
-// test hooks meant for the supervisor only).
-const std::vector<std::string>& vm_environment_drop_list();
+VmCommand vm_command(const ServiceConfig& config, const ServicePaths& paths, const Runtime& runtime, int instance);
 
 }  // namespace pharoctl

@@ -19,8 +19,13 @@ def sources_name(runtime_dir):
 
 
 def write_service(home, name="shop", http_port=18080, instances=1, extra=""):
+    """service.toml and app.st of a sim-runtime service, the runtime installed (deploy checks
+    both before it releases anything)."""
+    from supervise_harness import install_sim_runtime
+    install_sim_runtime(home)
     d = home / name
     d.mkdir(parents=True, exist_ok=True)
+    (d / "app.st").write_text("Transcript show: 'app started'; cr.\n")
     (d / "service.toml").write_text(
         f'name = "{name}"\nruntime = "sim"\nimage = "{name}"\n\n'
         f"[app]\nhttp_port = {http_port}\n\n"

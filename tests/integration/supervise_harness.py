@@ -45,9 +45,10 @@ def pick_base_port(instances):
     raise AssertionError("no free ports")
 
 
-def make_service(home, name="shop", instances=1, health=None, restart=None, stop=None, logs=None, extra=""):
+def make_service(home, name="shop", instances=1, health=None, restart=None, stop=None, logs=None, extra="", env=None):
     """Writes home/NAME/service.toml (and app.st) for a sim-runtime service on free ports and
-    returns its config as a dict of the values tests need."""
+    returns its config as a dict of the values tests need. `env` becomes the [env] table: the
+    only way to hand the VM a variable (pharo-sim's PHARO_SIM_* fault hooks included)."""
     install_sim_runtime(home)
     base = pick_base_port(instances)
     health = {"interval": "200ms", "timeout": "150ms", "retries": 2, "grace": "5s", **(health or {})}
@@ -91,6 +92,7 @@ count = {instances}
 
 [logs]
 {table(logs)}
+{"[env]" + chr(10) + table(env) if env else ""}
 {extra}''')
     return {"name": name, "dir": d, "http": base, "telnet": base + 1, "metrics": base + 2, "instances": instances}
 

@@ -34,7 +34,10 @@ def test_deploy_build_makes_a_complete_release_and_switches_current(home, rt, se
     assert link == f"releases/{rid}" and rid.endswith("Z-a1b2c3d4")
     r = service / "releases" / rid
     src = sources_name(rt)
-    assert sorted(os.listdir(r)) == sorted(["shop.image", "shop.changes", src, "release.json"])
+    assert sorted(os.listdir(r)) == sorted(["shop.image", "shop.changes", src, "release.json", "app"])
+    # the release's own copy of app.st, never a link to the one the user edits
+    assert (r / "app" / "app.st").read_text() == (service / "app.st").read_text()
+    assert os.stat(r / "app" / "app.st").st_ino != os.stat(service / "app.st").st_ino
     # image and sources hard-linked from the build, changes copied (a running VM appends to it)
     assert os.stat(r / "shop.image").st_ino == os.stat(b / "shop.image").st_ino
     assert os.stat(r / src).st_ino == os.stat(b / src).st_ino

@@ -56,14 +56,18 @@ def check_whole_and_healthy(home, svc, allowed):
 
 def test_deploy_killed_at_20_points_ends_whole(home, tmp_path, running):
     svc = running
-    slow = upload_image(home, tmp_path / "slow", slow_start=0.6)   # passes the 3s gate after a while
-    bad = upload_image(home, tmp_path / "bad", slow_start=60)      # never passes it
+    # Each image differs by a few bytes, so that each deploy makes a release of its own (the same
+    # content twice would be "nothing to deploy"): slow ones pass the 3s gate after a while, bad
+    # ones never do.
+    def slow_image(n):
+        return upload_image(home, tmp_path / f"slow{n}", slow_start=0.6 + 0.001 * n)
     t0 = time.monotonic()
-    require(pharoctl(home, "deploy", "shop", "--image", str(slow), timeout=120), "an uninterrupted deploy")
+    require(pharoctl(home, "deploy", "shop", "--image", str(slow_image(99)), timeout=120), "an uninterrupted deploy")
     span = time.monotonic() - t0
     killed_in_gate = 0
     for k in range(20):
-        image = bad if k % 4 == 3 else slow
+        bad_one = k % 4 == 3
+        image = upload_image(home, tmp_path / f"bad{k}", slow_start=60 + k) if bad_one else slow_image(k)
         before = current_release(svc)
         proc = subprocess.Popen([PHAROCTL, "--home", str(home), "deploy", "shop", "--image", str(image)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
@@ -77,10 +81,10 @@ def test_deploy_killed_at_20_points_ends_whole(home, tmp_path, running):
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         releases = set(n for n in os.listdir(svc / "releases") if not n.startswith("."))
-        allowed = {before} | (releases if image is slow else set())
+        allowed = {before} | (set() if bad_one else releases)
         check_whole_and_healthy(home, svc, allowed)
     assert killed_in_gate >= 5, f"only {killed_in_gate} of 20 kills fell inside the health gate"
-    r = pharoctl(home, "deploy", "shop", "--image", str(slow), timeout=120)
+    r = pharoctl(home, "deploy", "shop", "--image", str(slow_image(100)), timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     newest = sorted(n for n in os.listdir(svc / "releases") if not n.startswith("."))[-1]
     check_whole_and_healthy(home, svc, {newest})
@@ -90,10 +94,11 @@ def test_deploy_killed_at_20_points_ends_whole(home, tmp_path, running):
 def test_two_deploys_at_once_the_second_waits(home, tmp_path, running):
     svc = running
     slow = upload_image(home, tmp_path / "slow", slow_start=1.0)
+    other = upload_image(home, tmp_path / "other", slow_start=1.001)
     first = subprocess.Popen([PHAROCTL, "--home", str(home), "deploy", "shop", "--image", str(slow)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
     wait_until(lambda: status(home)[0].get("rollout"), timeout=30, interval=0.02, what="the first deploy's gate")
-    second = pharoctl(home, "deploy", "shop", "--image", str(slow), timeout=120)
+    second = pharoctl(home, "deploy", "shop", "--image", str(other), timeout=120)
     out1, err1 = first.communicate(timeout=120)
     assert first.returncode == 0, out1 + err1
     assert second.returncode == 0, second.stdout + second.stderr
@@ -109,7 +114,8 @@ def test_a_deploy_after_a_killed_one_waits_for_its_gate(home, tmp_path, running)
     wait_until(lambda: status(home)[0].get("rollout"), timeout=30, interval=0.02, what="the first deploy's gate")
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
-    second = pharoctl(home, "deploy", "shop", "--image", str(slow), timeout=120)
+    other = upload_image(home, tmp_path / "other", slow_start=1.001)
+    second = pharoctl(home, "deploy", "shop", "--image", str(other), timeout=120)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "waiting for the deploy" in second.stdout, second.stdout
     check_whole_and_healthy(home, svc, {current_release(svc)})

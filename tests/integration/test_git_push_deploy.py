@@ -21,7 +21,7 @@ def test_push_deploys_the_commit_and_a_broken_push_keeps_the_release(home, tmp_p
     proc = require(pharoctl(home, "git-init", "shop"), "pharoctl git-init")
     remote = svc / "repo.git"
     assert str(remote) in proc.stdout
-    assert os.access(remote / "hooks" / "post-receive", os.X_OK)
+    assert os.access(remote / "hooks" / "pre-receive", os.X_OK)
 
     work = tmp_path / "work"
     (work / "src" / "BaselineOfShop").mkdir(parents=True)
@@ -60,3 +60,6 @@ def test_push_deploys_the_commit_and_a_broken_push_keeps_the_release(home, tmp_p
     out = push.stdout + push.stderr
     assert "remote: pharoctl: DEPLOY FAILED" in out, out
     assert current_release(svc) == first
+    # pre-receive: the push is refused, so git push fails and the branch stays where it was.
+    assert push.returncode != 0, out
+    assert git(remote, "rev-parse", "refs/heads/main").stdout.strip() == sha

@@ -108,10 +108,9 @@ def test_unrelated_process_in_pid_file_is_stale_and_never_signalled(home, svc):
 
 def test_stop_from_any_state_leaves_nothing(home):
     # starting: a VM that takes long to become healthy
-    cfg = make_service(home, "slow", health={"grace": "30s"})
-    env = {"PHARO_SIM_SLOWSTART": "20"}
+    cfg = make_service(home, "slow", health={"grace": "30s"}, env={"PHARO_SIM_SLOWSTART": "20"})
     p = subprocess.Popen([os.environ.get("PHAROCTL", "pharoctl"), "--home", str(home), "start", "slow"],
-                         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_until(lambda: (home / "slow" / "run" / "control.sock").exists() and
                status(home, "slow")["instances"][0]["state"] == "starting", 20, what="starting")
     pharoctl(home, "stop", "slow", check=0)
@@ -119,15 +118,17 @@ def test_stop_from_any_state_leaves_nothing(home):
     assert processes_described(cfg["dir"]) == []
 
     # backoff and failed: a VM that exits at once
-    cfg = make_service(home, "crashy", health=NEVER_HEALTHY, restart={"backoff_initial": "2s", "backoff_max": "5s", "max": 3})
-    proc = pharoctl(home, "start", "crashy", env={"PHARO_SIM_FAULT": "exit:3"})
+    cfg = make_service(home, "crashy", health=NEVER_HEALTHY, restart={"backoff_initial": "2s", "backoff_max": "5s", "max": 3},
+                       env={"PHARO_SIM_FAULT": "exit:3"})
+    proc = pharoctl(home, "start", "crashy")
     assert proc.returncode == 1
     assert instance(home, "crashy")["state"] == "backoff"
     pharoctl(home, "stop", "crashy", check=0)
     assert processes_described(cfg["dir"]) == []
 
-    cfg = make_service(home, "dead", health=NEVER_HEALTHY, restart={"backoff_initial": "10ms", "backoff_max": "20ms", "max": 1})
-    pharoctl(home, "start", "dead", env={"PHARO_SIM_FAULT": "exit:3"})
+    cfg = make_service(home, "dead", health=NEVER_HEALTHY, restart={"backoff_initial": "10ms", "backoff_max": "20ms", "max": 1},
+                       env={"PHARO_SIM_FAULT": "exit:3"})
+    pharoctl(home, "start", "dead")
     wait_until(lambda: instance(home, "dead")["state"] == "failed", 20, what="failed")
     pharoctl(home, "stop", "dead", check=0)
     assert processes_described(cfg["dir"]) == []
@@ -152,8 +153,8 @@ def test_supervisor_killed_takes_its_vms_along_and_stop_cleans_up(home, svc):
 
 
 def test_start_reports_a_vm_that_cannot_start(home):
-    make_service(home, "broken", health=NEVER_HEALTHY)
-    proc = pharoctl(home, "start", "broken", env={"PHARO_SIM_FAULT": "exit:7"})
+    make_service(home, "broken", health=NEVER_HEALTHY, env={"PHARO_SIM_FAULT": "exit:7"})
+    proc = pharoctl(home, "start", "broken")
     assert proc.returncode == 1
     assert "exit status 7" in proc.stderr
     assert "log tail" in proc.stderr

@@ -25,7 +25,7 @@ def test_new_yes_writes_config_app_and_run_script(home):
     # Order matters: NeoConsole guard, transcript, REPL, metrics, then app.st.
     keys = ["hasClassNamed: #NeoConsoleTelnetServer", "(NeoConsoleTranscript onFileNamed: 'logs/server-{1}.log') install.",
             "NeoConsoleTelnetServer startOn: 42001.", "NeoConsoleMetricDelegate startOn: 42002.",
-            "'app.st' asFileReference fileIn."]
+            "(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn."]
     positions = [run.index(k) for k in keys]
     assert positions == sorted(positions)
     assert (home / "shop" / "logs").is_dir()

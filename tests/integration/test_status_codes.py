@@ -23,9 +23,13 @@ def state_of(home, name):
 
 def test_exit_code_for_each_state(home):
     make_service(home, "ok")
-    make_service(home, "crashy", restart={"backoff_initial": "30s", "backoff_max": "30s"})
-    make_service(home, "doomed", restart={"max": 1, "backoff_initial": "50ms"})
-    make_service(home, "sick", health={"retries": 100, "grace": "20s"})
+    # The faults reach the VM through [env]: its environment is defined, not inherited.
+    make_service(home, "crashy", restart={"backoff_initial": "30s", "backoff_max": "30s"},
+                 extra='\n[env]\nPHARO_SIM_FAULT = "exit:1"\n')
+    make_service(home, "doomed", restart={"max": 1, "backoff_initial": "50ms"},
+                 extra='\n[env]\nPHARO_SIM_FAULT = "exit:1"\n')
+    make_service(home, "sick", health={"retries": 100, "grace": "20s"},
+                 extra='\n[env]\nPHARO_SIM_FAULT = "unhealthy"\nPHARO_SIM_FAULT_AFTER = "1.5"\n')
     make_service(home, "broken")
     (home / "broken" / "service.toml").write_text('name = "broken"\nruntime = 7\n')
     try:
@@ -35,18 +39,17 @@ def test_exit_code_for_each_state(home):
         assert codes(home, "ok") == 0
 
         # backoff: the VM exits at once, the next try is 30s away.
-        pharoctl(home, "start", "crashy", env={"PHARO_SIM_FAULT": "exit:1"}, timeout=60)
+        pharoctl(home, "start", "crashy", timeout=60)
         wait_until(lambda: state_of(home, "crashy") == "backoff", timeout=20, what="crashy in backoff")
         assert codes(home, "crashy") == 4
 
         # failed: gave up after [restart] max.
-        pharoctl(home, "start", "doomed", env={"PHARO_SIM_FAULT": "exit:1"}, timeout=60)
+        pharoctl(home, "start", "doomed", timeout=60)
         wait_until(lambda: state_of(home, "doomed") == "failed", timeout=20, what="doomed failed")
         assert codes(home, "doomed") == 4
 
         # unhealthy: runs, answers 500 to its health check after having been healthy.
-        pharoctl(home, "start", "sick", env={"PHARO_SIM_FAULT": "unhealthy", "PHARO_SIM_FAULT_AFTER": "1.5"},
-                 timeout=60)
+        pharoctl(home, "start", "sick", timeout=60)
         wait_until(lambda: state_of(home, "sick") == "unhealthy", timeout=20, what="sick unhealthy")
         assert codes(home, "sick") == 5
 

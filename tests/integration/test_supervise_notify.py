@@ -43,10 +43,10 @@ class Listener:
 
 
 def test_ready_after_health_watchdog_at_rate_through_unhealth_and_none_while_stuck(home, tmp_path):
-    cfg = make_service(home, "shop", instances=2, health={"interval": "100ms", "timeout": "80ms", "retries": 100})
+    cfg = make_service(home, "shop", instances=2, health={"interval": "100ms", "timeout": "80ms", "retries": 100},
+                       env={"PHARO_SIM_SLOWSTART": "0.5"})
     listener = Listener(tmp_path / "notify.sock")
-    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "400000",
-           "PHARO_SIM_SLOWSTART": "0.5"}
+    env = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify.sock"), "WATCHDOG_USEC": "400000"}
     sup = subprocess.Popen([PHAROCTL, "--home", str(home), "supervise", "shop"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:

@@ -50,9 +50,9 @@ def test_hung_vm_is_detected_by_health_and_replaced(home):
 
 def test_exit_at_once_backs_off_then_fails_without_busy_loop(home):
     cfg = make_service(home, "shop", health=NEVER_HEALTHY, restart={"backoff_initial": "50ms", "backoff_max": "400ms", "max": 6,
-                                              "window": "10m"})
+                                              "window": "10m"}, env={"PHARO_SIM_FAULT": "exit:3"})
     try:
-        proc = pharoctl(home, "start", "shop", env={"PHARO_SIM_FAULT": "exit:3"})
+        proc = pharoctl(home, "start", "shop")
         assert proc.returncode == 1
         assert "exit status 3" in proc.stderr
         wait_until(lambda: instance(home, "shop")["state"] == "failed", 20, what="state failed")

@@ -1,0 +1,26 @@
+#pragma once
+// What must hold before `start`, `restart`, `deploy` or `run` touches a service: its runtime is
+// installed, its ports clash with no other service, [app].start (and every [app].files entry)
+// is a file, and `current` resolves to a whole release. doctor reports the same findings in the
+// same words; the commands refuse with exit 2 on the first error, before anything runs.
+#include <vector>
+
+#include "service/finding.hpp"
+#include "service/home.hpp"
+#include "service/service_config.hpp"
+
+namespace pharoctl {
+
+enum class PreflightFor {
+  Run,     // start, restart, run, doctor: the files the VM reads now must be there
+  Deploy,  // deploy: the service directory's app files go into the new release
+};
+
+// Every finding (Ok ones too, for doctor).
+std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what);
+
+// Loads each service and checks it; throws Failure(kExitUsage) with the first error, as
+// "NAME: CHECK: message", before the caller touches any of them. Returns the configs in order.
+std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what);
+
+}  // namespace pharoctl
