@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -13,6 +16,31 @@
 
 namespace sim {
 namespace fs = std::filesystem;
+
+namespace {
+
+// read/write rather than fs::copy_file: libstdc++ reports a short sendfile (a full disk) as
+// "Input/output error"; this names what the kernel said (No space left on device).
+void copy_reporting(const fs::path& from, const fs::path& to) {
+  std::FILE* in = std::fopen(from.c_str(), "rb");
+  if (!in) throw std::runtime_error(fmt::format("cannot read {}: {}", from.string(), std::strerror(errno)));
+  std::FILE* out = std::fopen(to.c_str(), "wb");
+  if (!out) {
+    int err = errno;
+    std::fclose(in);
+    throw std::runtime_error(fmt::format("cannot write {}: {}", to.string(), std::strerror(err)));
+  }
+  std::vector<char> buf(1 << 20);
+  int err = 0;
+  for (size_t n; err == 0 && (n = std::fread(buf.data(), 1, buf.size(), in)) > 0;)
+    if (std::fwrite(buf.data(), 1, n, out) != n) err = errno;
+  if (std::fclose(out) != 0 && err == 0) err = errno;
+  std::fclose(in);
+  if (err != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", to.string(), std::strerror(err)));
+  fs::permissions(to, fs::status(from).permissions());
+}
+
+}  // namespace
 
 int create_runtime(const std::vector<std::string>& args) {
   std::string dir, generation, version = "130";
@@ -54,7 +82,7 @@ int create_runtime(const std::vector<std::string>& args) {
     std::error_code link_error;
     fs::remove(tmp, link_error);
     fs::create_hard_link(exe, tmp, link_error);  // /proc/self/exe names the link: cheap and enough
-    if (link_error) fs::copy_file(exe, tmp, fs::copy_options::overwrite_existing);
+    if (link_error) copy_reporting(exe, tmp);
     fs::rename(tmp, vm);
     {
       nlohmann::json j = {{"generation", generation}, {"pharoVersion", version}};

@@ -21,6 +21,7 @@
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
 #include "supervise/vm_last_words.hpp"
+#include "util/copy_file.hpp"
 #include "util/atomic_file.hpp"
 #include "util/clean_text.hpp"
 #include "util/failure.hpp"
@@ -109,15 +110,15 @@ std::vector<std::string> released_build_keys(const ServicePaths& paths) {
 // the built image keeps: <image>.image, <image>.changes, the sources under its own name.
 // The runtime's files are read-only (install makes them so); the copies are the build's own.
 void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir) {
-  fs::copy_file(rt.image_path(), dir / (image + ".image"));
+  copy_file_reporting(rt.image_path(), dir / (image + ".image"));
   fs::permissions(dir / (image + ".image"), fs::perms(0644));
   fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
   if (fs::exists(changes)) {
-    fs::copy_file(changes, dir / (image + ".changes"));
+    copy_file_reporting(changes, dir / (image + ".changes"));
     fs::permissions(dir / (image + ".changes"), fs::perms(0644));
   }
   if (!rt.sources.empty() && fs::exists(rt.dir / rt.sources)) {
-    fs::copy_file(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
+    copy_file_reporting(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
   }
 }
 

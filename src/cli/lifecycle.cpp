@@ -174,8 +174,21 @@ int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
   if (!rolling && t.instance < 0 && systemd_manages(t.name))
     return systemctl("restart", t.name) == 0 ? kExitOk : kExitFailed;
   ControlClient client(p);
+  // A changed instance count needs a new supervisor: a whole restart stops and starts it.
+  if (!rolling && t.instance < 0) {
+    ServiceStatus live = client.status();
+    if (static_cast<int>(live.instances.size()) != cfg.instances) {
+      if (!g.quiet)
+        fmt::print("{}: [instances] count {} -> {}: stopping and starting the supervisor\n", t.name,
+                   live.instances.size(), cfg.instances);
+      StopOutcome so = stop_service(home, t.name);
+      for (const auto& n : so.notes) fmt::print(stderr, "pharoctl: {}\n", n);
+      return do_start(g, {t.name, -1});
+    }
+  }
   ControlReply r = rolling ? client.reload(rollout_timeout(cfg), t.instance) : client.restart(t.instance, rollout_timeout(cfg));
   print_results(g, t.name, r);
+  if (!r.ok && r.config_error) throw usage_error(r.error);
   if (!r.ok) throw operation_failed(fmt::format("{}: {}", t.name, r.error));
   if (!g.quiet) fmt::print("{} {}\n", t.name, rolling ? "reloaded" : "restarted");
   return kExitOk;

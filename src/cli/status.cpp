@@ -122,8 +122,7 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
       if (named && !std::filesystem::exists(home.service(n).service_toml()))
         throw usage_error(fmt::format("{}: no such service ({} missing)", n, home.service(n).service_toml().string()));
     std::vector<ServiceStatus> all = collect_statuses(home, list);
-    for (const auto& s : all)
-      if (named && (s.state == "stopped" || s.state == "invalid")) rc = kExitNotRunning;
+    for (const auto& s : all) rc = worst_status_exit_code(rc, status_exit_code(s));
     if (g.json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& s : all) {

@@ -13,9 +13,16 @@ std::string lock_file(const ReleaseStore& store) { return (store.paths().run() /
 
 }  // namespace
 
+// A deploy whose CLI died goes on in the supervisor: its switch and gate end before this one
+// touches `current` or cleans anything.
+void Deployer::wait_for_supervisor() {
+  if (restarter_.running()) restarter_.wait_idle([this](const std::string& line) { say(line); });
+}
+
 DeployResult Deployer::deploy(const ReleaseContent& content, std::chrono::system_clock::time_point now,
                               const std::string& user) {
   DeployLock lock(lock_file(store_), [&] { say("waiting for another deploy of " + store_.paths().name() + " to end"); });
+  wait_for_supervisor();
   if (int n = store_.clean_leftovers(); n > 0) say(fmt::format("removed {} leftover(s) of an interrupted deploy", n));
   if (std::optional<std::string> same = store_.find_same(content)) return redeploy(*same);
   std::string id = store_.create(content, now, user);
@@ -41,6 +48,7 @@ DeployResult Deployer::redeploy(const std::string& id) {
 
 DeployResult Deployer::rollback(const std::optional<std::string>& id) {
   DeployLock lock(lock_file(store_), [&] { say("waiting for another deploy of " + store_.paths().name() + " to end"); });
+  wait_for_supervisor();
   store_.clean_leftovers();
   std::string target;
   if (id) {
@@ -74,41 +82,37 @@ DeployResult Deployer::activate(const std::string& id, bool prune_after) {
   r.release = id;
   r.previous = store_.current();
   if (r.previous && !store_.exists(*r.previous)) r.previous.reset();  // a dangling link is not a release
-  store_.switch_to(id);
-  r.active = id;
-  say(fmt::format("current -> releases/{}", id));
 
   if (restarter_.running()) {
-    say("restarting the instances one at a time, each must pass health before the next");
-    RestartOutcome out = restarter_.rolling_restart();
+    say(fmt::format("current -> releases/{}; the supervisor restarts the instances one at a time, each must pass "
+                    "health before the next",
+                    id));
+    GateOutcome g = restarter_.gated_switch(id, r.previous);
     r.restarted = true;
-    r.instances = out.instances;
-    for (const InstanceRestart& i : out.instances) {
-      say(fmt::format("instance {}: {}", i.instance, i.detail));
-    }
-    if (!out.ok) {
-      r.reason = out.reason.empty() ? "an instance did not become healthy" : out.reason;
-      r.log_tail = out.log_tail;
-      if (r.previous) {
-        store_.switch_to(*r.previous);
-        r.active = *r.previous;
-        say(fmt::format("health gate failed: current -> releases/{} again", *r.previous));
-      } else {
-        store_.clear_current();
-        r.active.clear();
-        say("health gate failed: no previous release, current removed (the runtime's base image)");
-      }
-      RestartOutcome back = restarter_.rolling_restart();
-      for (const InstanceRestart& i : back.instances) {
-        say(fmt::format("instance {} (previous release): {}", i.instance, i.detail));
-      }
-      if (!back.ok) {
-        r.reason += "; restarting on the previous release failed too: " +
-                    (back.reason.empty() ? std::string("an instance did not become healthy") : back.reason);
+    r.instances = g.gate.instances;
+    for (const InstanceRestart& i : g.gate.instances) say(fmt::format("instance {}: {}", i.instance, i.detail));
+    if (!g.gate.ok) {
+      r.reason = g.gate.reason.empty() ? "an instance did not become healthy" : g.gate.reason;
+      r.log_tail = g.gate.log_tail;
+      std::optional<std::string> now_on = store_.current();
+      r.active = now_on.value_or("");
+      if (g.switched_back) {
+        say(r.previous ? fmt::format("health gate failed: current -> releases/{} again", *r.previous)
+                       : std::string("health gate failed: no previous release, current removed (the runtime's base image)"));
+        for (const InstanceRestart& i : g.back.instances)
+          say(fmt::format("instance {} (previous release): {}", i.instance, i.detail));
+        if (!g.back.ok) {
+          r.reason += "; restarting on the previous release failed too: " +
+                      (g.back.reason.empty() ? std::string("an instance did not become healthy") : g.back.reason);
+        }
       }
       return r;
     }
+    r.active = id;
   } else {
+    store_.switch_to(id);
+    r.active = id;
+    say(fmt::format("current -> releases/{}", id));
     say(fmt::format("{} is not running: it starts on this release", store_.paths().name()));
   }
   r.ok = true;

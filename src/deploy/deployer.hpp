@@ -1,8 +1,9 @@
 #pragma once
 // A deploy and a rollback, start to end: under the service's deploy lock, clean what an
 // interrupted deploy left, make the release (deploy) or pick it (rollback), switch `current`,
-// and when the service runs, restart it behind the health gate; if that fails, switch `current`
-// back and restart onto the previous release. Old releases are pruned only after success.
+// and when the service runs, hand the switch and the health gate to its supervisor, which
+// switches `current` back and restarts onto the previous release when the gate fails (so a
+// deploy killed half-way still ends whole). Old releases are pruned only after success.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -43,6 +44,7 @@ class Deployer {
 
  private:
   DeployResult activate(const std::string& id, bool prune_after);
+  void wait_for_supervisor();
   DeployResult redeploy(const std::string& id);
   void say(const std::string& line) const {
     if (say_) say_(line);

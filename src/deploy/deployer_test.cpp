@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 
 #include <gtest/gtest.h>
@@ -29,8 +30,30 @@ class FakeRestarter : public ServiceRestarter {
     outcomes.pop_front();
     return o;
   }
+  // What the supervisor does for a deploy: switch, roll; on failure switch back and roll again.
+  GateOutcome gated_switch(const std::string& release, const std::optional<std::string>& previous) override {
+    ReleaseStore store(paths);
+    store.switch_to(release);
+    GateOutcome g;
+    g.gate = rolling_restart();
+    if (!g.gate.ok) {
+      if (previous)
+        store.switch_to(*previous);
+      else
+        store.clear_current();
+      g.switched_back = true;
+      g.back = rolling_restart();
+    }
+    return g;
+  }
+  void wait_idle(const std::function<void(const std::string&)>& waiting) override {
+    if (busy && waiting) waiting("waiting for the deploy in progress to end");
+    ++idle_waits;
+  }
   ServicePaths paths;
   bool is_running = true;
+  bool busy = false;
+  int idle_waits = 0;
   std::deque<RestartOutcome> outcomes;
   std::vector<std::string> seen;
 };
@@ -143,6 +166,14 @@ TEST_F(DeployerTest, RollbackGoesToThePreviousOrTheNamedRelease) {
   r = d.rollback(c.release);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(store->current(), a.release);
+}
+
+TEST_F(DeployerTest, WaitsForTheSupervisorBeforeTouchingAnything) {
+  fake->busy = true;
+  DeployResult r = deploy(100);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(fake->idle_waits, 1);
+  EXPECT_NE(std::find(said.begin(), said.end(), "waiting for the deploy in progress to end"), said.end());
 }
 
 TEST_F(DeployerTest, SameBuildAndAppFilesMakeNoNewRelease) {

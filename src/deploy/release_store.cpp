@@ -14,6 +14,7 @@
 
 #include "deploy/release_id.hpp"
 #include "util/atomic_file.hpp"
+#include "util/copy_file.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -39,10 +40,7 @@ void fsync_path(const fs::path& p, bool directory) {
 
 // Copies with the data flushed before returning; the caller renames the directory afterwards.
 void copy_file_synced(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::copy_file(from, to, fs::copy_options::none, ec);
-  if (ec) throw operation_failed(fmt::format("cannot copy {} to {}: {}", from.string(), to.string(), ec.message()));
-  fsync_path(to, false);
+  copy_file_reporting(from, to, true);
 }
 
 // Hard link when possible (same file system, allowed), else a copy. Returns true when linked.

@@ -3,6 +3,8 @@
 // instance onto whatever `current` points at now. Behind an interface so that the deploy logic
 // (switch, restart, switch back on failure) is unit-tested with a fake, and the real one talks to
 // the service's supervisor.
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,15 @@ struct RestartOutcome {
   std::vector<InstanceRestart> instances;
 };
 
+// A deploy's switch and health gate, done by the supervisor as one step: `current` to the new
+// release, every instance restarted onto it; on failure `current` back and every instance
+// restarted onto the previous release. `gate` is the forward pass, `back` the way back.
+struct GateOutcome {
+  RestartOutcome gate;
+  bool switched_back = false;
+  RestartOutcome back;
+};
+
 class ServiceRestarter {
  public:
   virtual ~ServiceRestarter() = default;
@@ -29,6 +40,13 @@ class ServiceRestarter {
   // Restarts the instances one at a time, each having to pass health within [health].grace
   // before the next goes; stops at the first that does not. Answers when done.
   virtual RestartOutcome rolling_restart() = 0;
+  // Switches `current` to `release` and rolls every instance onto it behind the health gate,
+  // switching back to `previous` (none: `current` removed) when it fails. The supervisor does
+  // it, so it ends the same way if this process dies meanwhile.
+  virtual GateOutcome gated_switch(const std::string& release, const std::optional<std::string>& previous) = 0;
+  // Waits until no restart, reload or deploy is in progress in the supervisor (one whose CLI
+  // died goes on there), calling `waiting` once if it has to wait. Throws Failure on timeout.
+  virtual void wait_idle(const std::function<void(const std::string&)>& waiting) = 0;
 };
 
 }  // namespace pharoctl

@@ -1,5 +1,9 @@
 #include "neoconsole/log_lines.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
@@ -54,12 +58,16 @@ std::vector<DatedFile> list_log_files(const LogSource& source) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(source.dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name.size() != source.prefix.size() + 14 || name.rfind(source.prefix, 0) != 0) continue;
-    if (name.compare(name.size() - 4, 4, ".log") != 0) continue;
-    std::string date = name.substr(source.prefix.size(), 10);
-    if (is_date(date)) out.push_back({date, entry.path()});
+    if (name.rfind(source.prefix, 0) != 0) continue;
+    std::string rest = name.substr(source.prefix.size());
+    bool rotated = rest.size() == 16 && rest.compare(10, 6, ".log.1") == 0;
+    if (!rotated && !(rest.size() == 14 && rest.compare(10, 4, ".log") == 0)) continue;
+    std::string date = rest.substr(0, 10);
+    if (is_date(date)) out.push_back({date, entry.path(), rotated});
   }
-  std::sort(out.begin(), out.end(), [](const DatedFile& a, const DatedFile& b) { return a.date < b.date; });
+  std::sort(out.begin(), out.end(), [](const DatedFile& a, const DatedFile& b) {
+    return a.date != b.date ? a.date < b.date : a.rotated > b.rotated;
+  });
   return out;
 }
 
@@ -134,49 +142,88 @@ void interleave(std::vector<LogLine>& lines) {
   std::stable_sort(lines.begin(), lines.end(), [](const LogLine& a, const LogLine& b) { return a.time_ms < b.time_ms; });
 }
 
-std::vector<LogLine> tail_logs(const std::vector<LogSource>& sources, size_t count, std::vector<FilePosition>& end_positions) {
-  std::vector<std::vector<DatedFile>> files;
-  std::set<std::string, std::greater<>> dates;
-  end_positions.assign(sources.size(), FilePosition{});
-  for (size_t i = 0; i < sources.size(); ++i) {
-    files.push_back(list_log_files(sources[i]));
-    for (const auto& f : files.back()) dates.insert(f.date);
+std::string last_lines_of(const fs::path& path, size_t count, uint64_t& end_offset) {
+  end_offset = 0;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return "";
   }
-  // Newest days first, until they hold enough lines; then the chosen days in order.
-  std::map<std::pair<size_t, std::string>, std::string> content;  // (source, date) -> complete lines
-  std::vector<std::string> chosen;
-  size_t total = 0;
-  for (const std::string& date : dates) {
-    if (total >= count && !chosen.empty()) break;
-    chosen.push_back(date);
-    for (size_t i = 0; i < sources.size(); ++i) {
-      for (const auto& f : files[i]) {
-        if (f.date != date) continue;
-        uint64_t offset = 0;
-        std::string text = read_complete_lines(f.path, offset);
-        total += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-        if (&f == &files[i].back()) end_positions[i] = {f.path, f.date, offset, 0};
-        content[{i, date}] = std::move(text);
+  constexpr size_t kChunk = 64 * 1024;
+  auto size = static_cast<uint64_t>(st.st_size);
+  std::string tail;  // bytes [pos, size) read so far
+  uint64_t pos = size;
+  bool end_found = false;
+  uint64_t end = 0;     // after the last '\n'
+  size_t lines = 0;     // complete lines seen before `end`
+  uint64_t start = 0;   // where the first wanted line begins
+  bool start_found = false;
+  while (pos > 0 && !start_found) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, pos));
+    pos -= n;
+    std::string chunk(n, '\0');
+    ssize_t got = ::pread(fd, chunk.data(), n, static_cast<off_t>(pos));
+    if (got != static_cast<ssize_t>(n)) break;
+    for (size_t i = n; i-- > 0;) {
+      if (chunk[i] != '\n') continue;
+      uint64_t at = pos + i;
+      if (!end_found) {
+        end_found = true;
+        end = at + 1;
+        if (count == 0) {
+          start_found = true;  // only the end was asked for
+          break;
+        }
+        continue;
+      }
+      if (++lines == count) {
+        start = at + 1;
+        start_found = true;
+        break;
       }
     }
+    tail.insert(0, chunk);
   }
+  ::close(fd);
+  if (!end_found || count == 0) {
+    end_offset = end_found ? end : 0;
+    return "";
+  }
+  end_offset = end;
+  // `tail` holds [pos, size); the lines wanted are [start, end).
+  return tail.substr(static_cast<size_t>(start - pos), static_cast<size_t>(end - start));
+}
+
+std::vector<LogLine> tail_logs(const std::vector<LogSource>& sources, size_t count, std::vector<FilePosition>& end_positions) {
+  end_positions.assign(sources.size(), FilePosition{});
   std::vector<LogLine> lines;
   for (size_t i = 0; i < sources.size(); ++i) {
+    std::vector<DatedFile> files = list_log_files(sources[i]);
+    // Following goes on at the end of the newest day's file.
+    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+      if (it->rotated) continue;
+      uint64_t end = 0;
+      last_lines_of(it->path, 0, end);
+      end_positions[i] = {it->path, it->date, end, 0};
+      break;
+    }
+    // Newest files first, each read from its end, until they hold `count` lines.
+    std::vector<std::pair<const DatedFile*, std::string>> picked;
+    size_t total = 0;
+    for (auto it = files.rbegin(); it != files.rend() && total < count; ++it) {
+      uint64_t end = 0;
+      std::string text = last_lines_of(it->path, count - total, end);
+      total += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+      picked.emplace_back(&*it, std::move(text));
+    }
     int64_t last_ms = 0;
-    for (auto it = chosen.rbegin(); it != chosen.rend(); ++it) {
-      auto c = content.find({i, *it});
-      if (c == content.end()) continue;
-      last_ms = std::max(last_ms, local_midnight(*it));
-      split_log_lines(c->second, i, last_ms, lines);
+    for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+      last_ms = std::max(last_ms, local_midnight(it->first->date));
+      split_log_lines(it->second, i, last_ms, lines);
     }
     end_positions[i].last_ms = last_ms;
-    if (!files[i].empty() && end_positions[i].path.empty()) {
-      // The newest file lies beyond the chosen days (count already met): start following at its end.
-      const DatedFile& newest = files[i].back();
-      uint64_t offset = 0;
-      read_complete_lines(newest.path, offset);
-      end_positions[i] = {newest.path, newest.date, offset, last_ms};
-    }
   }
   interleave(lines);
   if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
@@ -192,7 +239,7 @@ void read_new_lines(const LogSource& source, size_t index, FilePosition& pos, st
     // A newer daily file means the old one is finished: the writer switched at midnight.
     std::optional<DatedFile> next;
     for (const DatedFile& f : list_log_files(source)) {
-      if (f.date > pos.date) {
+      if (!f.rotated && f.date > pos.date) {
         next = f;
         break;
       }

@@ -20,8 +20,9 @@ struct LogSource {
 struct DatedFile {
   std::string date;  // YYYY-MM-DD
   std::filesystem::path path;
+  bool rotated = false;  // <prefix>DATE.log.1: the part of that day before [logs] max_size was reached
 };
-// The source's files, oldest first.
+// The source's files, oldest first (a day's rotated part before the day's file).
 std::vector<DatedFile> list_log_files(const LogSource& source);
 
 // Milliseconds since the epoch of a timestamp at the start of a line: ISO-8601 with 'T' or ' '
@@ -43,6 +44,11 @@ void split_log_lines(const std::string& text, size_t source, int64_t& last_ms, s
 
 // Sorts by time, keeping the order of equal times (sources in the order given, lines in file order).
 void interleave(std::vector<LogLine>& lines);
+
+// The bytes of the last `count` complete lines of `path` (fewer when the file has fewer), read
+// backwards from the end so that the time taken does not grow with the file; `end_offset`
+// receives the offset after the last complete line.
+std::string last_lines_of(const std::filesystem::path& path, size_t count, uint64_t& end_offset);
 
 // The last `count` lines over all sources, interleaved; `end_offsets` receives, per source, the
 // newest file and the offset after its last complete line (where following goes on).

@@ -71,3 +71,28 @@ TEST_F(LogLinesTest, OnlyExactDailyNamesOfTheSource) {
 
 }  // namespace
 }  // namespace pharoctl::neoconsole
+
+namespace pharoctl::neoconsole {
+namespace {
+
+TEST(LastLines, ReadsOnlyTheEndAndStopsAtCompleteLines) {
+  char tmpl[] = "/tmp/pharoctl-last-XXXXXX";
+  fs::path dir = ::mkdtemp(tmpl);
+  fs::path f = dir / "a.log";
+  {
+    std::ofstream out(f, std::ios::binary);
+    for (int i = 0; i < 100000; ++i) out << "line " << i << "\n";
+    out << "partial";
+  }
+  uint64_t end = 0;
+  EXPECT_EQ(last_lines_of(f, 3, end), "line 99997\nline 99998\nline 99999\n");
+  EXPECT_EQ(end, fs::file_size(f) - 7);
+  EXPECT_EQ(last_lines_of(f, 0, end), "");
+  EXPECT_EQ(end, fs::file_size(f) - 7);
+  std::string all = last_lines_of(f, 200000, end);
+  EXPECT_EQ(all.substr(0, 14), "line 0\nline 1\n");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pharoctl::neoconsole

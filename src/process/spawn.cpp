@@ -102,7 +102,7 @@ SpawnedChild spawn_child(const SpawnSpec& spec) {
     err = make_pipe(O_CLOEXEC);
   } else {
     const char* target = spec.output_file.empty() ? "/dev/null" : spec.output_file.c_str();
-    int fd = ::open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int fd = ::open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (fd < 0) throw operation_failed(fmt::format("{}: {}", target, std::strerror(errno)));
     file.reset(fd);
   }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/byte_size.hpp"
+
 namespace pharoctl {
 
 std::string toml_string(const std::string& text) {
@@ -83,6 +85,8 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("timeout = {}   # SIGTERM, wait this long, then SIGKILL\n", toml_string(format_duration(c.stop_timeout)));
   o += "\n[logs]\n";
   o += fmt::format("keep_days = {}\n", c.keep_days);
+  o += fmt::format("max_size  = {}   # a daily file past this size rotates to .1 (one kept per day)\n",
+                   toml_string(format_byte_size(c.log_max_size)));
   o += "\n[env]                          # the VM's environment beyond PATH, HOME, LANG/LC_*, TZ, PHAROCTL_*\n";
   if (c.env.empty()) o += "# APP_MODE = \"production\"\n";
   for (const auto& [name, value] : c.env) o += fmt::format("{} = {}\n", name, toml_string(value));

@@ -24,6 +24,7 @@
 #include "service/home.hpp"
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
+#include "util/copy_file.hpp"
 #include "util/failure.hpp"
 #include "util/run_command.hpp"
 #include "util/sha256.hpp"
@@ -293,7 +294,7 @@ void copy_tree(const fs::path& from, const fs::path& to, const fs::path& label) 
       fs::create_directory(dest);
       fs::permissions(dest, it->status().permissions());
     } else if (it->is_regular_file()) {
-      fs::copy_file(it->path(), dest);
+      copy_file_reporting(it->path(), dest);
     } else {
       throw operation_failed(fmt::format("{}: {} is not a regular file, directory or symlink", label.string(), rel.string()));
     }
@@ -333,7 +334,7 @@ InstallResult install_from_directory(const Home& home, const fs::path& dir, cons
   files.push_back(layout.image);
   if (!layout.changes.empty()) files.push_back(layout.changes);
   for (const std::string& f : files) {
-    if (fs::path(f).parent_path().empty()) fs::copy_file(source / f, scratch.dir() / f);
+    if (fs::path(f).parent_path().empty()) copy_file_reporting(source / f, scratch.dir() / f);
   }
   return finish_install(home, scratch, options, options.source.empty() ? source.string() : options.source);
 }

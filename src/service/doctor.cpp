@@ -8,12 +8,15 @@
 
 #include <fmt/format.h>
 
+#include "process/proc_info.hpp"
 #include "process/file_lock.hpp"
 #include "process/vm_identity.hpp"
 #include "render/run_script.hpp"
 #include "render/system_files.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/runtime_verify.hpp"
+#include "supervise/config_digest.hpp"
+#include "supervise/control_client.hpp"
 #include "service/new_service.hpp"
 #include "service/ephemeral_ports.hpp"
 #include "service/port_allocation.hpp"
@@ -64,6 +67,20 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
   // Pid files: which instances are proven to run.
   std::set<int> running;
   const bool supervised = FileLock::is_held(paths.supervisor_lock());
+  if (supervised) {
+    // The supervisor runs the service.toml it applied last; an edit since waits for a restart.
+    try {
+      ServiceStatus live = ControlClient(paths).status(std::chrono::milliseconds(3000));
+      if (!live.config_digest.empty() && live.config_digest != service_config_digest(paths.service_toml())) {
+        add(Level::Warn, "config",
+            fmt::format("{} differs from the configuration the running supervisor applied; `pharoctl restart {}` "
+                        "applies it",
+                        paths.service_toml().string(), name));
+      }
+    } catch (const std::exception&) {
+      // An unresponsive supervisor is reported by status; nothing to compare here.
+    }
+  }
   std::set<std::string> expected;
   for (int i = 0; i < c.instances; ++i) {
     fs::path pid = paths.pid_file(i, c.instances);
@@ -73,6 +90,16 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
     if (st.verdict.proven) {
       running.insert(i);
       add(Level::Ok, "pids", fmt::format("{}: pid {} is this service's VM", pid.filename().string(), st.pid));
+    } else if (st.pid > 0 && process_alive(st.pid)) {
+      // The pid was recycled: a live process that is not this service's VM. Say so plainly.
+      std::vector<std::string> args = read_proc_cmdline(st.pid);
+      std::string cmd = args.empty() ? std::string("?") : args.front();
+      for (size_t a = 1; a < args.size() && cmd.size() < 80; ++a) cmd += " " + args[a];
+      add(Level::Warn, "pids",
+          fmt::format("{} is stale ({}): pid {} is a live stranger ({}), not a VM of {}; {}, and never kill that pid",
+                      pid.string(), st.verdict.reason.empty() ? "unreadable" : st.verdict.reason, st.pid,
+                      cmd.substr(0, 100), name,
+                      supervised ? "the supervisor will rewrite the file" : "remove the file or start the service"));
     } else {
       add(Level::Warn, "pids",
           fmt::format("{} is stale ({}): nothing runs under it; harmless, {} (never kill that pid)", pid.string(),

@@ -12,6 +12,7 @@
 #include "service/home.hpp"
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
+#include "util/byte_size.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -87,6 +88,18 @@ class TableReader {
       fail(*n, key, fmt::format("{} is out of range (expected {} to {})", *v, format_duration(lo), format_duration(hi)));
     }
     out = d;
+  }
+
+  void byte_size(const std::string& key, std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
+    const toml::node* n = get(key);
+    if (!n) return;
+    auto v = n->value<std::string>();
+    std::uint64_t b = 0;
+    if (!n->is_string() || !v || !parse_byte_size(*v, b))
+      fail(*n, key, fmt::format("expected a size such as \"512KB\", \"100MB\" or \"1GB\", found {}", describe(*n)));
+    if (b < lo || b > hi)
+      fail(*n, key, fmt::format("{} is out of range (expected {} to {})", *v, format_byte_size(lo), format_byte_size(hi)));
+    out = b;
   }
 
   template <typename E>
@@ -392,7 +405,8 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
   if (const toml::table* t = top.table("logs")) {
     TableReader r(*t, "logs", file);
     r.integer("keep_days", c.keep_days, 1, 3650);
-    r.reject_unknown(keys_of({"keep_days"}));
+    r.byte_size("max_size", c.log_max_size, 64ull << 10, 1ull << 40);
+    r.reject_unknown(keys_of({"keep_days", "max_size"}));
   }
   if (const toml::table* t = top.table("env")) {
     for (const auto& [k, node] : *t) {

@@ -3,6 +3,7 @@
 // a bad file never yields a half-filled config.
 #include <chrono>
 #include <filesystem>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,7 @@ struct ServiceConfig {
   RestartConfig restart;
   Millis stop_timeout{30'000};
   int keep_days = 14;
+  std::uint64_t log_max_size = 100ull << 20;  // [logs] max_size: a daily file rotates to .1 past it
   EnvTable env;  // [env]: added to the VM's defined environment (see supervise/vm_environment)
 
   int http_port(int instance) const { return app.http_port + kInstancePortStride * instance; }

@@ -82,6 +82,7 @@ ControlReply control_reply_from_json(const nlohmann::json& j) {
   r.ok = j.value("ok", false);
   r.error = j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : "";
   if (j.contains("instance") && j["instance"].is_number_integer()) r.failed_instance = j["instance"].get<int>();
+  r.config_error = j.value("config", false);
   if (j.contains("results") && j["results"].is_array()) {
     for (const auto& x : j["results"]) {
       InstanceResult ir;

@@ -30,6 +30,7 @@ struct ControlReply {
   bool ok = false;
   std::string error;         // when !ok
   int failed_instance = -1;  // the instance that failed a reload/restart, -1 when none
+  bool config_error = false; // refused: service.toml is invalid now (nothing was changed)
   std::vector<InstanceResult> results;
 };
 

@@ -1,8 +1,10 @@
 #include "supervise/log_sink.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -41,16 +43,119 @@ LogSink::LogSink(const Clock& clock, std::filesystem::path dir, std::string stem
                  int keep_days)
     : clock_(clock), dir_(std::move(dir)), stem_(std::move(stem)), pruned_(std::move(pruned)), keep_days_(keep_days) {
   pruned_.insert(pruned_.begin(), LogSeries{stem_ + "-", ".log"});
+  pruned_.insert(pruned_.begin() + 1, LogSeries{stem_ + "-", ".log.1"});
 }
 
 void LogSink::open_for(const std::string& date) {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
+  bool new_day = date != date_;
   date_ = date;
   auto path = current_file();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  fd_.reset(fd);  // on failure lines are dropped: the VM must not stop because a disk is full
-  prune();
+  int err = errno;
+  fd_.reset(fd);  // on failure lines are held (see hold): the VM goes on
+  size_ = 0;
+  struct stat st {};
+  if (fd_.valid() && ::fstat(fd_.get(), &st) == 0) size_ = static_cast<std::uint64_t>(st.st_size);
+  if (!fd_.valid() && failing_errno_ == 0) {
+    failing_errno_ = err;
+    tell(fmt::format("cannot open {}: {}; holding its lines until it can be written", path.string(), std::strerror(err)));
+  }
+  if (new_day) prune();
+}
+
+void LogSink::reopen_if_moved(WallTime now) {
+  auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (second == checked_second_) return;
+  checked_second_ = second;
+  struct stat open_st {}, path_st {};
+  if (::fstat(fd_.get(), &open_st) != 0) return;
+  bool gone = ::stat(current_file().c_str(), &path_st) != 0;
+  if (open_st.st_nlink == 0 || gone || open_st.st_ino != path_st.st_ino || open_st.st_dev != path_st.st_dev) {
+    fd_.reset();
+    open_for(date_);
+  }
+}
+
+void LogSink::rotate_if_full(std::size_t incoming) {
+  if (max_size_ == 0 || size_ == 0 || size_ + incoming <= max_size_ || !fd_.valid()) return;
+  auto path = current_file();
+  std::filesystem::path older = path.string() + ".1";
+  fd_.reset();
+  if (::rename(path.c_str(), older.c_str()) != 0) {
+    tell(fmt::format("cannot rotate {} to {}: {}", path.string(), older.string(), std::strerror(errno)));
+  }
+  open_for(date_);
+}
+
+void LogSink::hold(std::string_view line, int err) {
+  if (failing_errno_ == 0) {
+    tell(fmt::format("cannot write {}: {}; holding its lines until it can be written", current_file().string(),
+                     std::strerror(err)));
+  }
+  failing_errno_ = err;
+  if (backlog_.size() + line.size() <= kLogBacklogBytes)
+    backlog_.append(line);
+  else
+    lost_lines_ += std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::count(line.begin(), line.end(), '\n')));
+}
+
+bool LogSink::write_backlog(WallTime now) {
+  if (backlog_.empty() && lost_lines_ == 0) return true;
+  // While the file takes nothing, try again once a second, not at every line.
+  if (failing_errno_ != 0 && now - last_retry_ < std::chrono::seconds(1)) return false;
+  last_retry_ = now;
+  if (!fd_.valid()) return false;
+  std::string out;
+  if (lost_lines_ > 0) {
+    out = fmt::format("{} sup {} line{} lost: {} could not be written ({})\n", format_local_timestamp(now), lost_lines_,
+                      lost_lines_ == 1 ? "" : "s", current_file().filename().string(), std::strerror(failing_errno_));
+  }
+  out += backlog_;
+  size_t done = 0;
+  while (done < out.size()) {
+    ssize_t n = ::write(fd_.get(), out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failing_errno_ = n < 0 ? errno : ENOSPC;
+      // Keep what is not written yet (a lost-lines note already out is not repeated).
+      size_t note = out.size() - backlog_.size();
+      if (done >= note) {
+        backlog_.erase(0, done - note);
+        lost_lines_ = 0;
+      }
+      size_ += done;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  size_ += done;
+  tell(fmt::format("{} takes writes again: {} held byte{} written{}", current_file().string(), backlog_.size(),
+                   backlog_.size() == 1 ? "" : "s", lost_lines_ ? fmt::format(", {} line(s) lost", lost_lines_) : ""));
+  backlog_.clear();
+  lost_lines_ = 0;
+  failing_errno_ = 0;
+  return true;
+}
+
+void LogSink::append(std::string_view line, WallTime now) {
+  if (!write_backlog(now)) {
+    hold(line, failing_errno_ ? failing_errno_ : EIO);
+    return;
+  }
+  ssize_t n = ::write(fd_.get(), line.data(), line.size());
+  if (n == static_cast<ssize_t>(line.size())) {
+    size_ += line.size();
+    return;
+  }
+  int err = n < 0 ? errno : ENOSPC;
+  if (n > 0) {
+    size_ += static_cast<size_t>(n);
+    line.remove_prefix(static_cast<size_t>(n));
+  }
+  last_retry_ = now;
+  hold(line, err);
 }
 
 void LogSink::write(std::string_view stream, std::string_view text) {
@@ -59,8 +164,9 @@ void LogSink::write(std::string_view stream, std::string_view text) {
   if (stamp_date_ != date_ || !fd_.valid()) {
     flush();  // lines of the previous day go to its file
     open_for(stamp_date_);
+  } else {
+    reopen_if_moved(now);
   }
-  if (!fd_.valid()) return;
   pending_.append(stamp).append(" ").append(stream).append(" ");
   // What a VM printed is stored cleaned: no escape sequence reaches `logs -f` or a log viewer.
   append_clean_line(pending_, text);
@@ -81,13 +187,14 @@ const std::string& LogSink::stamp_for(WallTime now) {
 }
 
 // Whole lines only, one write(2) on the O_APPEND file for all the lines of a batch (one read of
-// a VM's output): followers never see half a line.
+// a VM's output): followers never see half a line. What the file does not take is held.
 void LogSink::flush() {
   if (pending_.empty()) return;
-  if (fd_.valid()) {
-    ssize_t n = ::write(fd_.get(), pending_.data(), pending_.size());
-    (void)n;
-  }
+  rotate_if_full(pending_.size());
+  if (!fd_.valid())
+    hold(pending_, failing_errno_ ? failing_errno_ : EIO);
+  else
+    append(pending_, clock_.wall());
   pending_.clear();
 }
 

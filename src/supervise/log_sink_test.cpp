@@ -119,3 +119,60 @@ TEST(Clock, OffsetMakesTheWallClockReadTheGivenLocalTime) {
 
 }  // namespace
 }  // namespace pharoctl
+
+namespace pharoctl {
+namespace {
+
+TEST_F(LogSinkTest, RotatesToDotOneAtMaxSize) {
+  FakeClock clock(local(2026, 11, 23, 10, 0, 0));
+  LogSink sink(clock, dir, "shop", {}, 14);
+  sink.set_max_size(1000);
+  for (int i = 0; i < 40; ++i) sink.write("out", std::string(60, 'a' + static_cast<char>(i % 26)));
+  auto cur = dir / "shop-2026-11-23.log";
+  auto old = dir / "shop-2026-11-23.log.1";
+  ASSERT_TRUE(std::filesystem::exists(old));
+  EXPECT_LE(std::filesystem::file_size(cur), 1000u);
+  EXPECT_LE(std::filesystem::file_size(old), 1000u);
+  EXPECT_NE(slurp(cur).find(std::string(60, 'a' + 39 % 26)), std::string::npos);
+}
+
+TEST_F(LogSinkTest, ReopensAFileDeletedUnderIt) {
+  FakeClock clock(local(2026, 11, 23, 10, 0, 0));
+  LogSink sink(clock, dir, "shop", {}, 14);
+  sink.write("out", "before");
+  auto cur = dir / "shop-2026-11-23.log";
+  std::filesystem::remove(cur);
+  clock.advance(std::chrono::milliseconds(1000));  // looked at once a second
+  sink.write("out", "after");
+  ASSERT_TRUE(std::filesystem::exists(cur));
+  EXPECT_NE(slurp(cur).find(" out after\n"), std::string::npos);
+  EXPECT_EQ(std::filesystem::status(cur).permissions() & std::filesystem::perms::others_read,
+            std::filesystem::perms::none);
+}
+
+TEST_F(LogSinkTest, HoldsLinesWhileTheDiskIsFullAndWritesThemAfter) {
+  FakeClock clock(local(2026, 11, 23, 10, 0, 0));
+  auto cur = dir / "shop-2026-11-23.log";
+  std::filesystem::create_symlink("/dev/full", cur);  // every write: ENOSPC
+  std::vector<std::string> told;
+  LogSink sink(clock, dir, "shop", {}, 14);
+  sink.set_trouble([&](const std::string& t) { told.push_back(t); });
+  sink.write("out", "one");
+  sink.write("out", "two");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0].find("No space left on device"), std::string::npos) << told[0];
+  EXPECT_GT(sink.held_bytes(), 0u);
+  // Space returns (here: the path becomes a real file again).
+  std::filesystem::remove(cur);
+  clock.advance(std::chrono::milliseconds(1500));
+  sink.write("out", "three");
+  std::string text = slurp(cur);
+  EXPECT_LT(text.find(" out one\n"), text.find(" out two\n"));
+  EXPECT_LT(text.find(" out two\n"), text.find(" out three\n"));
+  EXPECT_EQ(sink.held_bytes(), 0u);
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_NE(told[1].find("takes writes again"), std::string::npos) << told[1];
+}
+
+}  // namespace
+}  // namespace pharoctl

@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
 #include "util/clean_text.hpp"
+#include "supervise/config_digest.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
 
@@ -70,11 +72,28 @@ std::filesystem::path newest_log(const ServicePaths& p, const std::string& stem)
 
 std::filesystem::path supervisor_out(const ServicePaths& p) { return p.logs() / "supervisor.out"; }
 
-}  // namespace
+// supervisor.out is appended to, so that a supervisor's last words survive the next start;
+// past 1 MiB it moves to supervisor.out.1 (replacing the older one). Returns where this start's
+// lines begin. Not for everyone's eyes: 0640.
+constexpr std::uint64_t kSupervisorOutMax = 1 << 20;
 
-std::string tail_lines(const std::filesystem::path& file, int lines) {
-  std::ifstream in(file);
+std::uint64_t keep_supervisor_out_bounded(const std::filesystem::path& out) {
+  std::error_code ec;
+  std::uint64_t size = std::filesystem::file_size(out, ec);
+  if (ec) return 0;
+  if (size > kSupervisorOutMax) {
+    std::filesystem::rename(out, out.string() + ".1", ec);
+    if (!ec) return 0;
+  }
+  ::chmod(out.c_str(), 0640);
+  return size;
+}
+
+// The last `lines` lines of `file` after byte `from`.
+std::string tail_lines_from(const std::filesystem::path& file, std::uint64_t from, int lines) {
+  std::ifstream in(file, std::ios::binary);
   if (!in) return {};
+  in.seekg(static_cast<std::streamoff>(from));
   std::deque<std::string> last;
   for (std::string l; std::getline(in, l);) {
     last.push_back(l);
@@ -84,6 +103,10 @@ std::string tail_lines(const std::filesystem::path& file, int lines) {
   for (const auto& l : last) out += clean_line(l) + "\n";
   return out;
 }
+
+}  // namespace
+
+std::string tail_lines(const std::filesystem::path& file, int lines) { return tail_lines_from(file, 0, lines); }
 
 std::string instance_log_tail(const ServicePaths& paths, int instance, int count, int lines) {
   return tail_lines(newest_log(paths, paths.instance_stem(instance, count)), lines);
@@ -99,7 +122,12 @@ ServiceStatus collect_status(const Home& home, const std::string& name) {
   // been edited, even broken, since the supervisor read it).
   if (supervisor_running(p)) {
     try {
-      return ControlClient(p).status(milliseconds(3000));
+      ServiceStatus live = ControlClient(p).status(milliseconds(3000));
+      std::string on_disk = service_config_digest(p.service_toml());
+      live.config_differs = !live.config_digest.empty() && on_disk != live.config_digest;
+      if (live.config_differs && live.reason.empty())
+        live.reason = fmt::format("service.toml differs from the configuration running; `pharoctl restart {}` applies it", name);
+      return live;
     } catch (const Failure& f) {
       if (supervisor_running(p)) {
         s.state = "unresponsive";
@@ -189,8 +217,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
     return out;
   }
 
-  std::error_code ec;
-  std::filesystem::resize_file(supervisor_out(p), 0, ec);
+  std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
   SpawnSpec spec;
   // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
   std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
@@ -215,7 +242,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
   };
   auto supervisor_exited = [&](int st) {
     out.kind = StartOutcome::Failed;
-    std::string tail = tail_lines(supervisor_out(p), 20);
+    std::string tail = tail_lines_from(supervisor_out(p), out_from, 20);
     std::string last = tail;
     while (!last.empty() && last.back() == '\n') last.pop_back();
     last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);

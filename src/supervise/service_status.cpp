@@ -24,6 +24,39 @@ std::string ExitInfo::describe() const {
   return signaled ? fmt::format("killed by {}", signal_name(code)) : fmt::format("exit status {}", code);
 }
 
+int status_exit_code(const ServiceStatus& s) {
+  if (s.state == "invalid") return kStatusInvalid;
+  if (s.state == "unresponsive") return kStatusUnknown;
+  if (s.state == "stopped" || s.state == "stopping" || s.instances.empty()) return kStatusStopped;
+  int code = kStatusHealthy;
+  for (const auto& i : s.instances) {
+    int c = kStatusHealthy;
+    if (i.state == "failed" || i.state == "backoff")
+      c = kStatusFailed;
+    else if (i.state == "stopped" || i.state == "orphaned")
+      c = kStatusStopped;
+    else if (i.state != "running")
+      c = kStatusUnhealthy;  // starting, unhealthy, stopping
+    code = worst_status_exit_code(code, c);
+  }
+  if (code == kStatusHealthy && s.state != "running") code = kStatusUnhealthy;
+  return code;
+}
+
+int worst_status_exit_code(int a, int b) {
+  auto rank = [](int c) {
+    switch (c) {
+      case kStatusInvalid: return 5;
+      case kStatusUnknown: return 4;
+      case kStatusFailed: return 3;
+      case kStatusUnhealthy: return 2;
+      case kStatusStopped: return 1;
+      default: return 0;
+    }
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
 nlohmann::json to_json(const ExitInfo& e) {
   nlohmann::json j;
   if (e.signaled) {
@@ -69,6 +102,9 @@ nlohmann::json to_json(const ServiceStatus& s) {
           {"ready", s.ready},
           {"started_at", s.started_at.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.started_at)},
           {"reason", s.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.reason)},
+          {"config_digest", s.config_digest.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.config_digest)},
+          {"config_differs", s.config_differs},
+          {"rollout", s.rollout.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.rollout)},
           {"instances", inst}};
 }
 
@@ -91,6 +127,9 @@ ServiceStatus service_status_from_json(const nlohmann::json& j) {
   s.ready = get_or<bool>(j, "ready", false);
   s.started_at = get_or<std::string>(j, "started_at", "");
   s.reason = get_or<std::string>(j, "reason", "");
+  s.config_digest = get_or<std::string>(j, "config_digest", "");
+  s.config_differs = get_or<bool>(j, "config_differs", false);
+  s.rollout = get_or<std::string>(j, "rollout", "");
   if (auto it = j.find("instances"); it != j.end() && it->is_array()) {
     for (const auto& ij : *it) {
       InstanceStatus i;

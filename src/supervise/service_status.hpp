@@ -56,6 +56,9 @@ struct ServiceStatus {
   bool ready = false;  // READY=1 was sent: every instance has been healthy once
   std::string reason;  // why "invalid" or "unresponsive"
   std::string started_at;
+  std::string config_digest;   // SHA-256 of the service.toml the supervisor applied last
+  bool config_differs = false;  // service.toml on disk is not what runs (set by collect_status)
+  std::string rollout;          // the restart/reload/deploy in progress ("" for none)
   std::vector<InstanceStatus> instances;
 };
 
@@ -72,5 +75,16 @@ std::string signal_name(int signo);
 // says what is wrong, if anything is.
 bool start_trouble(const std::string& state, int restarts, const std::optional<ExitInfo>& last_exit,
                    const std::string& last_words);
+// `pharoctl status` exit codes (docs/operator-guide.md), for scripts as `systemctl is-active`:
+inline constexpr int kStatusHealthy = 0;     // running, every instance healthy
+inline constexpr int kStatusUnknown = 1;     // the supervisor does not answer
+inline constexpr int kStatusInvalid = 2;     // service.toml is broken
+inline constexpr int kStatusStopped = 3;     // not running (or an instance stopped), LSB's code
+inline constexpr int kStatusFailed = 4;      // an instance failed or waits in backoff to restart
+inline constexpr int kStatusUnhealthy = 5;   // running, but an instance is unhealthy or not yet healthy
+// The code of one service.
+int status_exit_code(const ServiceStatus& s);
+// The most serious of several: invalid, unknown, failed, unhealthy, stopped, healthy.
+int worst_status_exit_code(int a, int b);
 
 }  // namespace pharoctl

@@ -28,7 +28,9 @@
 #include "process/vm_identity.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
+#include "deploy/release_store.hpp"
 #include "service/service_config.hpp"
+#include "supervise/config_digest.hpp"
 #include "supervise/event_log.hpp"
 #include "supervise/health_probe.hpp"
 #include "supervise/log_sink.hpp"
@@ -74,6 +76,13 @@ struct Vm {
   VmLastWords words;  // its last meaningful lines, for the reason shown when it ends
 };
 
+// A pid record that could not be written yet (full or read-only disk): retried on a timer.
+struct PendingPid {
+  VmIdentity identity;
+  SteadyTime retry_at{};
+  std::string error;
+};
+
 struct Instance {
   explicit Instance(const RestartConfig& rc) : tracker(rc) {}
   int index = 0;
@@ -87,6 +96,7 @@ struct Instance {
   // which is late (no answer within the retry gap) brings the next one forward (retry pacing).
   std::vector<std::unique_ptr<HealthProbe>> probes;
   SteadyTime late_at{};  // when the newest probe in flight counts as late
+  std::optional<PendingPid> pending_pid;  // a pid record the disk refused, retried
   SteadyTime next_probe{};
   Millis probe_gap{kFirstProbeGap};
   int health_failures = 0;
@@ -111,8 +121,20 @@ struct Client {
   bool closed = false;
 };
 
+// A deploy's health gate, owned by the supervisor so that it ends the same way whether or not
+// the CLI that asked for it is still there: on the new release, healthy, or switched back.
+struct DeployPlan {
+  std::string release;
+  std::optional<std::string> previous;
+  bool switching_back = false;
+  nlohmann::json gate_results = nlohmann::json::array();  // of the forward pass, once it failed
+  std::string gate_error;
+  int gate_failed_instance = -1;
+};
+
 struct Rollout {
   int client = -1;
+  std::optional<DeployPlan> deploy;
   std::string cmd;
   bool sequential = true;
   std::vector<int> queue;
@@ -173,7 +195,8 @@ class Supervisor {
   void read_client(int id);
   void handle_request(int id, const std::string& line);
   void reply(int id, const nlohmann::json& j);
-  void begin_rollout(int id, const std::string& cmd, int instance, bool sequential);
+  void begin_rollout(int id, const std::string& cmd, int instance, bool sequential,
+                     std::optional<DeployPlan> deploy = std::nullopt);
   void begin_replacement(Instance& inst);
   void advance_rollout();
   void rollout_ok(Instance& inst);
@@ -181,6 +204,18 @@ class Supervisor {
   void finish_rollout();
   void begin_shutdown(const std::string& why);
   void reload_config();
+  std::string apply_config(const std::string& why);
+  void on_sighup();
+  void begin_deploy(int id, const nlohmann::json& req);
+  bool deploy_switch_back(Rollout& r);
+  std::string switch_current(const std::optional<std::string>& release);
+  void configure_sink(Instance& inst);
+
+  // writes that may fail (a full or read-only disk must not end the supervisor)
+  void record_pid(Instance& inst, const VmIdentity& id);
+  void retry_pending_pids();
+  void remove_pid(Instance& inst);
+  void report_trouble(const std::string& text);
   void answer_start_waiters();
 
   // reporting
@@ -225,7 +260,52 @@ class Supervisor {
   EventLog events_;
   std::optional<WatchdogSchedule> watchdog_;
   WallTime started_wall_{};
+  std::string config_digest_;  // of the service.toml applied last
 };
+
+void Supervisor::report_trouble(const std::string& text) {
+  // stderr: the journal under systemd, logs/supervisor.out otherwise (which may be on the very
+  // disk that is full: then the journal, or nothing, is all there is).
+  events_.write(Priority::Warning, env_.name, text);
+}
+
+void Supervisor::configure_sink(Instance& inst) {
+  inst.log->set_keep_days(config_.keep_days);
+  inst.log->set_max_size(config_.log_max_size);
+  inst.log->set_trouble([this](const std::string& text) { report_trouble(text); });
+}
+
+void Supervisor::record_pid(Instance& inst, const VmIdentity& id) {
+  try {
+    inst.pid_file->write(id);
+    if (inst.pending_pid) {
+      std::string was = inst.pending_pid->error;
+      inst.pending_pid.reset();
+      report_trouble(fmt::format("wrote {} at last (before: {})", inst.pid_file->path().string(), was));
+    }
+  } catch (const std::exception& e) {
+    bool first = !inst.pending_pid || inst.pending_pid->error != e.what();
+    inst.pending_pid = PendingPid{id, clock_.steady() + milliseconds(1000), e.what()};
+    if (first) report_trouble(fmt::format("{}; the VM stays supervised, the pid file is written once it can be", e.what()));
+  }
+}
+
+void Supervisor::retry_pending_pids() {
+  SteadyTime now = clock_.steady();
+  for (auto& inst : instances_) {
+    if (!inst.pending_pid || now < inst.pending_pid->retry_at) continue;
+    if (!inst.vm || inst.vm->pid != inst.pending_pid->identity.pid) {
+      inst.pending_pid.reset();
+      continue;
+    }
+    record_pid(inst, inst.pending_pid->identity);
+  }
+}
+
+void Supervisor::remove_pid(Instance& inst) {
+  inst.pending_pid.reset();
+  inst.pid_file->remove();
+}
 
 void Supervisor::broadcast(const std::string& text, Priority priority) {
   for (auto& inst : instances_) inst.log->write("sup", text);
@@ -293,6 +373,9 @@ int Supervisor::run() {
                                        paths_.supervisor_lock().string()));
   }
   lock_->record_pid(::getpid());
+  // What the VMs create (the image's transcript logs/server-*.log) is not for every user.
+  ::umask(::umask(0) | 027);
+  config_digest_ = service_config_digest(paths_.service_toml());
   config_ = load_service_config(paths_.service_toml());
   runtime_ = load_runtime(env_.home, config_.runtime);
   write_run_scripts(config_, paths_);
@@ -309,6 +392,7 @@ int Supervisor::run() {
     inst.log = std::make_unique<LogSink>(clock_, paths_.logs(), inst.stem, std::vector<LogSeries>{server_series},
                                          config_.keep_days);
     inst.pid_file = std::make_unique<PidFile>(paths_.pid_file(i, config_.instances));
+    configure_sink(inst);
     instances_.push_back(std::move(inst));
   }
   for (auto& inst : instances_) handle_leftover_pid_file(inst);
@@ -334,7 +418,7 @@ int Supervisor::run() {
           pid_t pid;
           while ((pid = ::waitpid(-1, &st, WNOHANG)) > 0) on_child_exit(pid, st);
         } else if (si.ssi_signo == SIGHUP) {
-          reload_config();
+          on_sighup();
         } else {
           begin_shutdown(signal_name(static_cast<int>(si.ssi_signo)));
         }
@@ -390,7 +474,7 @@ int Supervisor::run() {
 
 void Supervisor::finish() {
   for (auto& inst : instances_) {
-    inst.pid_file->remove();
+    remove_pid(inst);
     inst.state = "stopped";
   }
   broadcast("supervisor stopped: every VM is gone");
@@ -434,7 +518,7 @@ void Supervisor::spawn(Instance& inst) {
   vm->run_script = cmd.run_script;
   vm->words = VmLastWords({cmd.cwd / "PharoDebug.log", std::filesystem::path(cmd.image).parent_path() / "PharoDebug.log"});
   inst.vm = std::move(vm);
-  inst.pid_file->write({child.pid, child.start_ticks, cmd.image, cmd.run_script, ""});
+  record_pid(inst, {child.pid, child.start_ticks, cmd.image, cmd.run_script, ""});
   inst.state = "starting";
   inst.reason.clear();
   inst.health_failures = 0;
@@ -513,7 +597,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   inst.probes.clear();
   inst.last_exit = e;
   if (shutting_down_) {
-    inst.pid_file->remove();
+    remove_pid(inst);
     inst.state = "stopped";
     return;
   }
@@ -525,7 +609,7 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   }
   if (inst.in_rollout && inst.rollout_spawned) rollout_failed(inst, fmt::format("the new VM {}", what));
   if (after == After::Stay) {
-    inst.pid_file->remove();
+    remove_pid(inst);
     inst.state = "stopped";
     inst.reason = "stopped on request";
     for (int id : instance_stop_waiters_[inst.index]) reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
@@ -547,7 +631,7 @@ void Supervisor::after_end(Instance& inst, const std::string& what, bool clean, 
                           format_duration(config_.restart.window)), Priority::Notice);
     return;
   }
-  inst.pid_file->remove();
+  remove_pid(inst);
   if (d.restart) {
     inst.state = "backoff";
     inst.restart_at = clock_.steady() + d.delay;
@@ -584,7 +668,7 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
         // The VM has certainly exec'd by now: record its executable for later identity checks.
         inst.vm->exe_recorded = true;
         std::string exe = read_proc_exe(inst.vm->pid);
-        inst.pid_file->write({inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
+        record_pid(inst, {inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
       }
       rollout_ok(inst);
     } else if (inst.state == "unhealthy") {
@@ -645,6 +729,7 @@ std::optional<SteadyTime> Supervisor::next_deadline() const {
     if (!best || t < *best) best = t;
   };
   for (const auto& inst : instances_) {
+    if (inst.pending_pid) consider(inst.pending_pid->retry_at);
     if (inst.restart_at) consider(*inst.restart_at);
     if (!inst.vm) continue;
     if (inst.vm->term_sent) {
@@ -664,6 +749,7 @@ std::optional<SteadyTime> Supervisor::next_deadline() const {
 
 void Supervisor::on_timers() {
   SteadyTime now = clock_.steady();
+  retry_pending_pids();
   for (auto& inst : instances_) {
     if (inst.restart_at && now >= *inst.restart_at && !shutting_down_) {
       inst.restart_at.reset();
@@ -808,26 +894,39 @@ void Supervisor::handle_request(int id, const std::string& line) {
     start_waiters_.push_back(id);
     answer_start_waiters();
   } else if (cmd == "restart" || cmd == "reload") {
+    if (rollout_ || shutting_down_) {
+      begin_rollout(id, cmd, instance, cmd == "reload");  // answers why not
+      return;
+    }
+    // A restart applies service.toml as it is now; a broken file is refused, nothing changes.
+    if (std::string why = apply_config(cmd); !why.empty()) {
+      reply(id, {{"ok", false}, {"error", why}, {"config", true}});
+      return;
+    }
     begin_rollout(id, cmd, instance, cmd == "reload");
+  } else if (cmd == "deploy") {
+    begin_deploy(id, req);
   } else {
     reply(id, {{"ok", false},
-               {"error", fmt::format("unknown cmd \"{}\" (one of: status, wait, stop, restart, reload)", cmd)}});
+               {"error", fmt::format("unknown cmd \"{}\" (one of: status, wait, stop, restart, reload, deploy)", cmd)}});
   }
 }
 
-void Supervisor::begin_rollout(int id, const std::string& cmd, int instance, bool sequential) {
+void Supervisor::begin_rollout(int id, const std::string& cmd, int instance, bool sequential,
+                               std::optional<DeployPlan> deploy) {
   if (shutting_down_) {
     reply(id, {{"ok", false}, {"error", "the supervisor is stopping"}});
     return;
   }
   if (rollout_) {
-    reply(id, {{"ok", false}, {"error", fmt::format("a {} is already in progress", rollout_->cmd)}});
+    reply(id, {{"ok", false}, {"busy", true}, {"error", fmt::format("a {} is already in progress", rollout_->cmd)}});
     return;
   }
   Rollout r;
   r.client = id;
   r.cmd = cmd;
   r.sequential = sequential;
+  r.deploy = std::move(deploy);
   for (int i = 0; i < config_.instances; ++i)
     if (instance < 0 || instance == i) r.queue.push_back(i);
   rollout_ = std::move(r);
@@ -910,14 +1009,113 @@ void Supervisor::finish_rollout() {
   Rollout r = std::move(*rollout_);
   rollout_.reset();
   for (auto& inst : instances_) inst.in_rollout = false;
+  if (r.deploy && r.failed && !r.deploy->switching_back) {
+    if (!shutting_down_ && deploy_switch_back(r)) return;
+    // Stopping mid-gate: the unverified release must not be what the next start runs.
+    if (shutting_down_ && switch_current(r.deploy->previous).empty()) {
+      r.deploy->switching_back = true;
+      r.deploy->gate_results = r.results;
+      r.deploy->gate_error = r.error;
+      r.deploy->gate_failed_instance = r.failed_instance;
+    }
+  }
   nlohmann::json j = {{"ok", !r.failed}, {"results", r.results}};
   if (r.failed) {
     j["error"] = r.error;
     j["instance"] = r.failed_instance;
   }
+  if (r.deploy) {
+    std::optional<std::string> now_on = r.deploy->switching_back ? r.deploy->previous : std::optional(r.deploy->release);
+    j["current"] = now_on ? nlohmann::json(*now_on) : nlohmann::json();
+    if (r.deploy->switching_back) {
+      // The answer is about the deploy: its gate failed; `back` tells how the way back went.
+      j = {{"ok", false},
+           {"error", r.deploy->gate_error},
+           {"instance", r.deploy->gate_failed_instance},
+           {"results", r.deploy->gate_results},
+           {"current", j["current"]},
+           {"switched_back", true},
+           {"back", {{"ok", !r.failed}, {"error", r.failed ? r.error : ""}, {"results", r.results}}}};
+    }
+  }
   broadcast(r.failed ? fmt::format("{} failed: {}", r.cmd, r.error) : fmt::format("{} finished", r.cmd),
             r.failed ? Priority::Err : Priority::Notice);
   reply(r.client, j);
+}
+
+// Points `current` at releases/<release>, or removes it for none. "" when done, else why not.
+std::string Supervisor::switch_current(const std::optional<std::string>& release) {
+  try {
+    ReleaseStore store(paths_);
+    if (release)
+      store.switch_to(*release);
+    else
+      store.clear_current();
+    return "";
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+void Supervisor::begin_deploy(int id, const nlohmann::json& req) {
+  if (shutting_down_ || rollout_) {
+    begin_rollout(id, "deploy", -1, true);  // answers why not (busy: the CLI waits and asks again)
+    return;
+  }
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    auto it = req.find(key);
+    if (it == req.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+  };
+  std::optional<std::string> release = text("release");
+  std::optional<std::string> previous = text("previous");
+  ReleaseStore store(paths_);
+  if (!release || !store.exists(*release) || (previous && !store.exists(*previous))) {
+    reply(id, {{"ok", false},
+               {"error", fmt::format("deploy: release {} (previous {}) is not a complete release of {}",
+                                     release.value_or("(none given)"), previous.value_or("none"), env_.name)}});
+    return;
+  }
+  if (std::string why = apply_config("deploy"); !why.empty()) {
+    reply(id, {{"ok", false}, {"error", why}, {"config", true}});
+    return;
+  }
+  if (std::string why = switch_current(release); !why.empty()) {
+    reply(id, {{"ok", false}, {"error", fmt::format("deploy: {}", why)}});
+    return;
+  }
+  broadcast(fmt::format("deploy: current -> releases/{}; each instance must pass health before the next", *release));
+  DeployPlan plan;
+  plan.release = *release;
+  plan.previous = previous;
+  begin_rollout(id, "deploy", -1, true, plan);
+}
+
+// The gate failed: `current` back to the previous release (none: removed) and every instance
+// restarted onto it, one at a time. False when even the switch could not be made.
+bool Supervisor::deploy_switch_back(Rollout& r) {
+  DeployPlan plan = *r.deploy;
+  plan.switching_back = true;
+  plan.gate_results = r.results;
+  plan.gate_error = r.error;
+  plan.gate_failed_instance = r.failed_instance;
+  if (std::string why = switch_current(plan.previous); !why.empty()) {
+    r.error += "; switching back failed: " + why;
+    broadcast(fmt::format("deploy of {} failed: {}", plan.release, r.error));
+    return false;
+  }
+  broadcast(fmt::format("deploy of {} failed the health gate ({}): current -> {} again, restarting onto it",
+                        plan.release, r.error,
+                        plan.previous ? "releases/" + *plan.previous : std::string("none (the base image)")));
+  Rollout back;
+  back.client = r.client;
+  back.cmd = "deploy";
+  back.sequential = true;
+  back.deploy = plan;
+  for (int i = 0; i < config_.instances; ++i) back.queue.push_back(i);
+  rollout_ = std::move(back);
+  advance_rollout();
+  return true;
 }
 
 void Supervisor::begin_shutdown(const std::string& why) {
@@ -940,7 +1138,40 @@ void Supervisor::begin_shutdown(const std::string& why) {
   }
 }
 
-void Supervisor::reload_config() {
+// Re-reads service.toml and makes it the configuration of every VM started from now on.
+// Returns "" when applied, else why not (the previous configuration stays, untouched).
+std::string Supervisor::apply_config(const std::string& why) {
+  try {
+    std::string digest = service_config_digest(paths_.service_toml());
+    ServiceConfig next = load_service_config(paths_.service_toml());
+    if (next.instances != config_.instances) {
+      return fmt::format("{}: [instances] count changed from {} to {}: a whole restart of the supervisor applies it "
+                         "(`pharoctl restart {}`, or stop and start)",
+                         paths_.service_toml().string(), config_.instances, next.instances, env_.name);
+    }
+    Runtime rt = load_runtime(env_.home, next.runtime);
+    write_run_scripts(next, paths_);  // writes only what changed: a full disk is no obstacle otherwise
+    bool changed = digest != config_digest_;
+    config_ = next;
+    runtime_ = rt;
+    config_digest_ = digest;
+    for (auto& inst : instances_) {
+      inst.tracker.set_config(config_.restart);
+      configure_sink(inst);
+    }
+    if (changed) broadcast(fmt::format("{}: service.toml re-read and applied", why));
+    return "";
+  } catch (const std::exception& e) {
+    broadcast(fmt::format("{}: keeping the running configuration: {}", why, e.what()), Priority::Err);
+    return e.what();
+  }
+}
+
+void Supervisor::reload_config() { apply_config("SIGHUP"); }
+
+// SIGHUP (systemd's ExecReload, logrotate's postrotate): reopen every log file, re-read
+// service.toml, and when it changed, apply it with a rolling restart as `pharoctl reload` does.
+void Supervisor::on_sighup() {
   // systemctl reload (ExecReload=kill -HUP) shows "reloading" until READY=1 comes back.
   if (ready_) env_.notifier.send("RELOADING=1");
   struct ReadyAgain {
@@ -949,24 +1180,14 @@ void Supervisor::reload_config() {
       if (s.ready_) s.env_.notifier.send("READY=1");
     }
   } ready_again{*this};
-  try {
-    ServiceConfig next = load_service_config(paths_.service_toml());
-    if (next.instances != config_.instances) {
-      broadcast(fmt::format("SIGHUP: [instances] count {} -> {} takes effect at the next start of the supervisor",
-                            config_.instances, next.instances), Priority::Warning);
-      next.instances = config_.instances;
-    }
-    Runtime rt = load_runtime(env_.home, next.runtime);
-    write_run_scripts(next, paths_);
-    config_ = next;
-    runtime_ = rt;
-    for (auto& inst : instances_) {
-      inst.tracker.set_config(config_.restart);
-      inst.log->set_keep_days(config_.keep_days);
-    }
-    broadcast("SIGHUP: service.toml re-read, run scripts regenerated; they apply at each VM's next start");
-  } catch (const std::exception& e) {
-    broadcast(fmt::format("SIGHUP: keeping the previous configuration: {}", e.what()), Priority::Err);
+  for (auto& inst : instances_) inst.log->reopen();
+  broadcast("SIGHUP: log files reopened");
+  std::string before = config_digest_;
+  reload_config();
+  if (config_digest_ != before && !rollout_ && !shutting_down_) {
+    begin_rollout(-1, "reload", -1, true);
+  } else if (config_digest_ != before) {
+    broadcast("SIGHUP: the new configuration applies at each VM's next start (a rollout is in progress)");
   }
 }
 
@@ -990,6 +1211,15 @@ ServiceStatus Supervisor::status() const {
   s.supervisor_pid = ::getpid();
   s.ready = ready_;
   s.started_at = format_utc_timestamp(started_wall_);
+  s.config_digest = config_digest_;
+  if (rollout_) {
+    s.rollout = rollout_->cmd;
+    if (rollout_->deploy)
+      s.rollout += rollout_->deploy->switching_back
+                       ? fmt::format(" of {}: switching back to {}", rollout_->deploy->release,
+                                     rollout_->deploy->previous.value_or("the base image"))
+                       : fmt::format(" of {}: health gate", rollout_->deploy->release);
+  }
   SteadyTime now = clock_.steady();
   int running = 0, failed = 0, starting = 0;
   for (const auto& inst : instances_) {

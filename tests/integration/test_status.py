@@ -15,7 +15,7 @@ INSTANCE_KEYS = {"index", "state", "pid", "started_at", "uptime_s", "restarts", 
 def test_stopped_services_appear_with_their_ports(home):
     a = make_service(home, "alpha", instances=2)
     proc = pharoctl(home, "--json", "status")
-    assert proc.returncode == 0  # no names: a listing, not a question
+    assert proc.returncode == 3  # every service is asked about: one is stopped
     doc = json.loads(proc.stdout)
     (svc,) = doc["services"]
     assert svc["name"] == "alpha" and svc["state"] == "stopped" and svc["supervisor_pid"] is None
@@ -31,7 +31,7 @@ def test_running_service_json_and_table(home):
     make_service(home, "beta")
     try:
         pharoctl(home, "start", "alpha", check=0)
-        doc = json.loads(pharoctl(home, "--json", "status", check=0).stdout)
+        doc = json.loads(pharoctl(home, "--json", "status", check=3).stdout)  # beta is stopped
         by = {s["name"]: s for s in doc["services"]}
         assert by["beta"]["state"] == "stopped"
         alpha = by["alpha"]
