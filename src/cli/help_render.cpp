@@ -66,6 +66,11 @@ const EnvironmentVariable kEnvironment[] = {
      "Set by systemd for the unit's supervisor (Type=notify): where READY=1, STATUS= and WATCHDOG=1 go, and how often."},
     {"JOURNAL_STREAM", "Set by systemd when output goes to the journal: the supervisor then writes each event with "
                        "its priority and without a timestamp of its own."},
+    {"TMPDIR", "Where image puts the container build context while the builder reads it (default /tmp)."},
+    {"GIT_CONFIG_COUNT", "Git configuration given to the git that resolves a remote ref for build; a token joins it "
+                         "there, after any entries already set, never on git's command line."},
+    {"PHAROCTL_TELNET_PORT", "Inside a container image: the REPL port pharoctl-container repl connects to "
+                             "(set by the image)."},
     {"PHAROCTL_TEST_WALL_CLOCK", "Tests only: the supervisor's wall clock starts at this local time "
                                  "(YYYY-MM-DDTHH:MM:SS)."},
 };

@@ -44,6 +44,10 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
   const fs::path app = app_in_release ? s.release_dir / "app" : paths.dir();
   for (const std::string& kv : vm.env_extra) {
     if (kv.rfind("PHAROCTL_APP_DIR=", 0) == 0) vars.push_back("PHAROCTL_APP_DIR=" + app.string());
+    // A pod's network namespace is its own: a Service reaches the HTTP server on the pod's
+    // address, never on its loopback, so it listens on every interface there. NeoConsole's
+    // ports stay on loopback (they are not [app].bind's).
+    else if (kv.rfind("PHAROCTL_HTTP_BIND=", 0) == 0) vars.push_back("PHAROCTL_HTTP_BIND=0.0.0.0");
     else if (kv.rfind("PHAROCTL_APP_START=", 0) == 0) vars.push_back("PHAROCTL_APP_START=" + (app / one.app.start).string());
     else vars.push_back(kv);
   }

@@ -33,6 +33,10 @@ TEST(ContainerSpec, RunsTheSupervisorsCommandLineUnderTheInit) {
   bool instance0 = false;
   for (const auto& [k, v] : s.env) instance0 = instance0 || (k == "PHAROCTL_INSTANCE" && v == "0");
   EXPECT_TRUE(instance0);
+  // The Service reaches the HTTP server on the pod's address, whatever [app].bind says here.
+  bool bind_all = false;
+  for (const auto& [k, v] : s.env) bind_all = bind_all || (k == "PHAROCTL_HTTP_BIND" && v == "0.0.0.0");
+  EXPECT_TRUE(bind_all);
   EXPECT_EQ(s.probe, (std::vector<std::string>{ContainerPaths::kHelper, "probe"}));
   EXPECT_NE(s.health_conf.find("\nurl=http://127.0.0.1:42002/metrics/system.status\nexpect=Status OK\ntimeout=5\n"),
             std::string::npos);
