@@ -20,9 +20,21 @@ TARBALL = os.path.join(SHARED_DIR, "real-pharo", "pharo8-cog.tar.xz")
 SANDBOX = os.path.join(os.path.dirname(__file__), "unit_sandbox.py")
 HEARTBEAT_WARNING = "pthread_setschedparam failed"
 
+def daemon_reaches_the_checkout():
+    """The sandboxed programs run as the unit's user (daemon): this checkout and its build must be
+    readable and executable by it (a clone inside a private 0700 directory is not)."""
+    from harness import PHAROCTL
+    probe = ["runuser", "-u", "daemon", "--", "sh", "-c", 'test -r "$1" && test -x "$2"', "_", SANDBOX,
+             os.path.realpath(PHAROCTL)]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
 pytestmark = [
     pytest.mark.skipif(not os.path.exists(TARBALL), reason="../shared/real-pharo is absent"),
     pytest.mark.skipif(os.geteuid() != 0, reason="setting up users and namespaces needs root"),
+    pytest.mark.skipif(os.geteuid() == 0 and not daemon_reaches_the_checkout(),
+                       reason="user daemon cannot read this checkout or run its build (a parent directory "
+                              "is private): clone it under a world-readable directory to run these"),
 ]
 
 
