@@ -15,11 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-os.environ.setdefault("PHAROCTL", os.path.join(ROOT, "build", "pharoctl"))
-os.environ.setdefault("PHARO_SIM", os.path.join(ROOT, "build", "pharo-sim"))
+from bench_env import HERE, ROOT  # noqa: E402,F401  (sys.path and binaries)
 
 from harness import PHAROCTL, pharoctl  # noqa: E402
 from supervise_harness import make_service  # noqa: E402

@@ -18,11 +18,7 @@ import tempfile
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-os.environ.setdefault("PHAROCTL", os.path.join(ROOT, "build", "pharoctl"))
-os.environ.setdefault("PHARO_SIM", os.path.join(ROOT, "build", "pharo-sim"))
+from bench_env import HERE, ROOT  # noqa: E402,F401  (sys.path and binaries)
 
 from harness import pharoctl  # noqa: E402
 from supervise_harness import make_service, status  # noqa: E402
