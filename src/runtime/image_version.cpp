@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "util/clean_text.hpp"
+#include "util/copy_file.hpp"
 #include "util/run_command.hpp"
 
 namespace pharoctl {
@@ -33,12 +34,15 @@ std::optional<ImageVersion> ask_image_version(const fs::path& vm, const std::str
                                               const fs::path& scratch) {
   fs::create_directories(scratch);
   fs::path copy = scratch / "probe.image";
-  fs::copy_file(image, copy, fs::copy_options::overwrite_existing);
+  std::error_code ec;
+  // Copies that report a full disk as such (copy_file_reporting creates; a copy left here goes).
+  fs::remove(copy, ec);
+  copy_file_reporting(image, copy);
   fs::permissions(copy, fs::perms(0644));
   fs::path changes = fs::path(image).replace_extension(".changes");
-  std::error_code ec;
   if (fs::is_regular_file(changes, ec)) {
-    fs::copy_file(changes, scratch / "probe.changes", fs::copy_options::overwrite_existing);
+    fs::remove(scratch / "probe.changes", ec);
+    copy_file_reporting(changes, scratch / "probe.changes");
     fs::permissions(scratch / "probe.changes", fs::perms(0644));
   }
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "util/copy_file.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -22,7 +23,7 @@ namespace {
 
 // A copy the service owns: writable by it whatever modes the runtime's read-only file had.
 void copy_writable(const fs::path& from, const fs::path& to) {
-  fs::copy_file(from, to);
+  copy_file_reporting(from, to);  // a full disk says ENOSPC, not "Input/output error"
   fs::permissions(to, fs::perms(0644));
 }
 
