@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 
 #include "handwritten_sha256.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;

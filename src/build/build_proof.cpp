@@ -4,7 +4,7 @@
 
 #include "render/build_script.hpp"
 #include "render/smalltalk.hpp"
-#include "supervise/vm_last_words.hpp"
+#include "runtime/vm_last_words.hpp"
 #include "util/clean_text.hpp"
 #include "util/failure.hpp"
 

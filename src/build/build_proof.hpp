@@ -8,7 +8,7 @@
 
 #include "runtime/runtime.hpp"
 #include "service/service_config.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl {
 

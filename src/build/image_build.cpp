@@ -13,19 +13,19 @@
 #include <nlohmann/json.hpp>
 
 #include "build/build_proof.hpp"
-#include "build/credentials.hpp"
+#include "service/credentials.hpp"
 #include "build/smalltalkci_spec.hpp"
 #include "build/source_revision.hpp"
 #include "render/build_script.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
-#include "supervise/vm_last_words.hpp"
+#include "runtime/vm_last_words.hpp"
 #include "util/copy_file.hpp"
 #include "util/atomic_file.hpp"
 #include "util/clean_text.hpp"
 #include "util/failure.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 #include "util/sha256.hpp"
 
 namespace pharoctl {

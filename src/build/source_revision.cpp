@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "util/failure.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl {
 

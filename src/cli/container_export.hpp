@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/command.hpp"
-#include "render/container_context.hpp"
+#include "ops/container_context.hpp"
 
 namespace pharoctl::cli {
 

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "service/doctor.hpp"
+#include "ops/doctor.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl::cli {

@@ -5,7 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "render/systemd.hpp"
-#include "service/system_install.hpp"
+#include "ops/system_install.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl::cli {

@@ -11,7 +11,7 @@
 #include "process/find_program.hpp"
 #include "render/k8s_manifests.hpp"
 #include "util/failure.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl::cli {
 namespace {

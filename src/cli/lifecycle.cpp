@@ -17,14 +17,14 @@
 #include "process/spawn.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
-#include "service/preflight.hpp"
+#include "ops/preflight.hpp"
 #include "service/service_config.hpp"
 #include "supervise/clock.hpp"
 #include "supervise/control_client.hpp"
 #include "supervise/notifier.hpp"
 #include "supervise/service_control.hpp"
 #include "supervise/supervisor.hpp"
-#include "supervise/vm_command.hpp"
+#include "runtime/vm_command.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl::cli {

@@ -12,7 +12,7 @@
 #include "cli/commands.hpp"
 #include "build/smalltalkci_spec.hpp"
 #include "cli/prompt.hpp"
-#include "service/new_service.hpp"
+#include "ops/new_service.hpp"
 #include "service/port_allocation.hpp"
 #include "service/value_rules.hpp"
 #include "util/failure.hpp"

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "deploy/release_app.hpp"
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 #include "service/service_config.hpp"
 
 #include "cli/commands.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 #include "deploy/service_restarter.hpp"
 
 namespace pharoctl {

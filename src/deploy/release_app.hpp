@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 #include "service/home.hpp"
 #include "service/service_config.hpp"
 

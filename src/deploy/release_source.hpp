@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 #include "service/home.hpp"
 
 namespace pharoctl {

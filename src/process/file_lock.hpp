@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <optional>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 

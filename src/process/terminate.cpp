@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 

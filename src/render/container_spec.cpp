@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "service/home.hpp"
-#include "supervise/vm_command.hpp"
-#include "supervise/vm_environment.hpp"
+#include "runtime/vm_command.hpp"
+#include "runtime/vm_environment.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -37,7 +37,7 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
   std::string image = config.image.empty() ? config.name : config.image;
   VmCommand vm = vm_command_for_image(one, paths, in_image, 0, s.release_dir / (image + ".image"));
   s.vm_argv = vm.argv;
-  // The VM's defined environment (supervise/vm_environment.hpp) as the image's file system has
+  // The VM's defined environment (runtime/vm_environment.hpp) as the image's file system has
   // it: the app directory of the release when it carries one (vm_command can only look on this
   // machine), HOME the container user's, and nothing of this machine's locale or zone.
   std::vector<std::string> vars;

@@ -5,7 +5,7 @@
 
 #include "util/clean_text.hpp"
 #include "util/copy_file.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;

@@ -26,7 +26,7 @@
 #include "util/atomic_file.hpp"
 #include "util/copy_file.hpp"
 #include "util/failure.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 #include "util/sha256.hpp"
 
 namespace pharoctl {

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <regex>
 
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl {
 

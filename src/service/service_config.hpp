@@ -80,7 +80,7 @@ struct ServiceConfig {
   Millis stop_timeout{30'000};
   int keep_days = 14;
   std::uint64_t log_max_size = 100ull << 20;  // [logs] max_size: a daily file rotates to .1 past it
-  EnvTable env;  // [env]: added to the VM's defined environment (see supervise/vm_environment)
+  EnvTable env;  // [env]: added to the VM's defined environment (see runtime/vm_environment)
 
   int http_port(int instance) const { return app.http_port + kInstancePortStride * instance; }
   int telnet_port(int instance) const { return console.telnet_port + kInstancePortStride * instance; }

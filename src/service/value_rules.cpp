@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "build/credentials.hpp"
+#include "service/credentials.hpp"
 
 namespace pharoctl {
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 

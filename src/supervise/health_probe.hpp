@@ -4,7 +4,7 @@
 // and a body containing [health].expect, all within [health].timeout.
 #include <string>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 #include "supervise/clock.hpp"
 
 namespace pharoctl {

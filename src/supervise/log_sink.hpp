@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 #include "supervise/clock.hpp"
 
 namespace pharoctl {

@@ -3,7 +3,7 @@
 // abortively (SO_LINGER 0: an RST, no FIN), so neither end is left in TIME_WAIT: otherwise a
 // 100 ms probe interval leaves ~600 TIME_WAIT sockets per service, and one whose local port is
 // the VM's own port keeps the VM from binding it again (SO_REUSEADDR does not help there).
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 

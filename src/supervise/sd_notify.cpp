@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 

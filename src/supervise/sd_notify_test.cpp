@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 
 namespace pharoctl {
 namespace {

@@ -19,7 +19,7 @@
 #include "process/proc_info.hpp"
 #include "process/spawn.hpp"
 #include "process/terminate.hpp"
-#include "process/unique_fd.hpp"
+#include "util/unique_fd.hpp"
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
 #include "util/clean_text.hpp"

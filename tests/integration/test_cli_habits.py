@@ -234,7 +234,7 @@ def test_man_page_environment_lists_every_variable_the_code_reads():
         if path.endswith("_test.cpp"):
             continue
         read |= set(re.findall(r'getenv\("([A-Z_][A-Z0-9_]*)"\)', open(path).read()))
-    keys = open(os.path.join(SOURCE_DIR, "src", "build", "credentials.hpp")).read()
+    keys = open(os.path.join(SOURCE_DIR, "src", "service", "credentials.hpp")).read()
     read |= set(re.findall(r'"([A-Z][A-Z_]+)"', keys.split("credential_keys")[1].split(";")[0]))
     assert read, "found no getenv calls: the pattern is stale"
     missing = sorted(v for v in read if v not in environment)

@@ -1,4 +1,4 @@
-#include "service/doctor.hpp"
+#include "ops/doctor.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,10 +17,10 @@
 #include "runtime/runtime_verify.hpp"
 #include "supervise/config_digest.hpp"
 #include "supervise/control_client.hpp"
-#include "service/new_service.hpp"
+#include "ops/new_service.hpp"
 #include "service/ephemeral_ports.hpp"
 #include "service/port_allocation.hpp"
-#include "service/preflight.hpp"
+#include "ops/preflight.hpp"
 #include "util/atomic_file.hpp"
 
 namespace pharoctl {

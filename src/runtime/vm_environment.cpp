@@ -1,4 +1,4 @@
-#include "supervise/vm_environment.hpp"
+#include "runtime/vm_environment.hpp"
 
 #include <pwd.h>
 #include <unistd.h>

@@ -1,9 +1,9 @@
-#include "supervise/vm_command.hpp"
+#include "runtime/vm_command.hpp"
 
 #include <fmt/format.h>
 
-#include "service/base_image_copy.hpp"
-#include "supervise/vm_environment.hpp"
+#include "runtime/base_image_copy.hpp"
+#include "runtime/vm_environment.hpp"
 
 namespace pharoctl {
 

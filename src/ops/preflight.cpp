@@ -1,4 +1,4 @@
-#include "service/preflight.hpp"
+#include "ops/preflight.hpp"
 
 #include <unistd.h>
 

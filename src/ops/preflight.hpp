@@ -5,7 +5,7 @@
 // same words; the commands refuse with exit 2 on the first error, before anything runs.
 #include <vector>
 
-#include "service/finding.hpp"
+#include "ops/finding.hpp"
 #include "service/home.hpp"
 #include "service/service_config.hpp"
 

@@ -1,4 +1,4 @@
-#include "supervise/vm_last_words.hpp"
+#include "runtime/vm_last_words.hpp"
 
 #include <fstream>
 

@@ -1,4 +1,4 @@
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 #include "process/descriptors.hpp"
 

@@ -1,4 +1,4 @@
-#include "render/container_context.hpp"
+#include "ops/container_context.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -8,13 +8,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 #include "render/container_spec.hpp"
 #include "render/containerfile.hpp"
 #include "render/run_script.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
-#include "util/run_command.hpp"
+#include "process/run_command.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "deploy/release_id.hpp"
+#include "service/release_id.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "service/system_install.hpp"
+#include "ops/system_install.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "service/finding.hpp"
+#include "ops/finding.hpp"
 #include "service/home.hpp"
 
 namespace pharoctl {

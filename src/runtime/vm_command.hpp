@@ -14,7 +14,7 @@ namespace pharoctl {
 struct VmCommand {
   std::vector<std::string> argv;       // <vm> <headless> <image> st <run script>
   std::vector<std::string> env_extra;  // PHAROCTL_SERVICE, _INSTANCE, _*_PORT, _HTTP_BIND, _APP_DIR, _APP_START
-  std::vector<std::string> env;        // the VM's complete environment (supervise/vm_environment.hpp)
+  std::vector<std::string> env;        // the VM's complete environment (runtime/vm_environment.hpp)
   std::filesystem::path cwd;           // the service directory
   std::string image;                   // absolute image path
   std::string run_script;              // absolute run script path
@@ -22,7 +22,7 @@ struct VmCommand {
 
 // The image a VM started now runs: `current` resolved to its real directory (so a later switch
 // of `current` never changes what a running VM calls its image), else the service's private copy
-// of the runtime's base image (made on first use: service/base_image_copy.hpp).
+// of the runtime's base image (made on first use: runtime/base_image_copy.hpp).
 std::filesystem::path resolve_service_image(const ServiceConfig& config, const ServicePaths& paths,
                                             const Runtime& runtime);
 

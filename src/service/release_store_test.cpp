@@ -1,4 +1,4 @@
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

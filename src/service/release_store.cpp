@@ -1,4 +1,4 @@
-#include "deploy/release_store.hpp"
+#include "service/release_store.hpp"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "deploy/release_id.hpp"
+#include "service/release_id.hpp"
 #include "util/atomic_file.hpp"
 #include "util/copy_file.hpp"
 #include "util/failure.hpp"

@@ -1,4 +1,4 @@
-#include "build/credentials.hpp"
+#include "service/credentials.hpp"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,4 @@
-#include "service/new_service.hpp"
+#include "ops/new_service.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "service/base_image_copy.hpp"
+#include "runtime/base_image_copy.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
