@@ -191,6 +191,116 @@ std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<
   return out;
 }
 
+namespace {
+
+// What a start waits on: the supervisor it launched and where its lines in supervisor.out begin.
+struct Launched {
+  const std::string& name;
+  const ServicePaths& paths;
+  const ServiceConfig& cfg;
+  Millis grace;
+  pid_t pid;
+  std::uint64_t out_from;
+};
+
+// `pharoctl-supervise` (or `pharoctl supervise`) detached: a new session, stdio into
+// logs/supervisor.out, none of systemd's notify variables (it is not the unit's main process).
+SpawnedChild launch_supervisor(const Home& home, const std::string& name, const ServicePaths& p,
+                               const std::string& pharoctl_exe) {
+  SpawnSpec spec;
+  // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
+  std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
+  spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
+  spec.env = environment_with({}, {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"});
+  spec.cwd = p.dir();
+  spec.capture_output = false;
+  spec.output_file = supervisor_out(p);
+  spec.new_session = true;
+  return spawn_child(spec);
+}
+
+// The launched supervisor's wait status once it has exited, waiting at most `wait_at_most`.
+std::optional<int> exit_of(pid_t pid, milliseconds wait_at_most) {
+  auto until = Steady::now() + wait_at_most;
+  for (;;) {
+    int st = 0;
+    if (::waitpid(pid, &st, WNOHANG) == pid) return st;
+    if (Steady::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(kSocketAppears);
+  }
+}
+
+StartOutcome supervisor_exited(const Launched& l, int st, ServiceStatus status = {}) {
+  StartOutcome out;
+  out.status = std::move(status);
+  std::string tail = tail_lines_from(supervisor_out(l.paths), l.out_from, 20);
+  std::string last = tail;
+  while (!last.empty() && last.back() == '\n') last.pop_back();
+  last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
+  out.message = fmt::format("{}: the supervisor exited ({}){}", l.name,
+                            WIFEXITED(st) ? fmt::format("status {}", WEXITSTATUS(st)) : "killed",
+                            last.empty() ? "" : ": " + last);
+  out.log_tail = tail;
+  return out;
+}
+
+StartOutcome not_ready(const Launched& l, ServiceStatus status = {}) {
+  StartOutcome out;
+  out.status = std::move(status);
+  out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", l.name,
+                            format_duration(l.grace));
+  out.log_tail = instance_log_tail(l.paths, 0, l.cfg.instances, 20);
+  return out;
+}
+
+// What the supervisor's answer to "wait" means for the start: ready, an instance in trouble,
+// or a supervisor that is stopping.
+StartOutcome start_answer(const Launched& l, const nlohmann::json& answer) {
+  if (!answer.value("ok", false) || !answer.contains("status"))
+    throw operation_failed(fmt::format("{}: the supervisor answered the start wait with {}", l.name, answer.dump()));
+  StartOutcome out;
+  out.status = service_status_from_json(answer["status"]);
+  const ServiceStatus& s = out.status;
+  if (s.ready) {
+    out.kind = StartOutcome::Started;
+    out.message = fmt::format("{} started: {} instance{} healthy (supervisor pid {})", l.name, s.instances.size(),
+                              s.instances.size() == 1 ? "" : "s", s.supervisor_pid);
+    return out;
+  }
+  for (const auto& i : s.instances) {
+    if (!start_trouble(i.state, i.restarts, i.last_exit, i.last_words)) continue;
+    std::string stem = l.paths.instance_stem(i.index, l.cfg.instances);
+    out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
+                              "`pharoctl stop {}`",
+                              stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, l.name);
+    out.log_tail = instance_log_tail(l.paths, i.index, l.cfg.instances, 20);
+    return out;
+  }
+  if (auto st = exit_of(l.pid, milliseconds(2000))) return supervisor_exited(l, *st, out.status);  // it was stopping
+  return not_ready(l, out.status);
+}
+
+// One "wait" request, answered by the supervisor the moment it is ready or in trouble; the only
+// looking again is for the few milliseconds before its control socket exists.
+StartOutcome await_start(const Launched& l) {
+  auto deadline = Steady::now() + l.grace + milliseconds(10'000);
+  ControlClient client(l.paths);
+  for (;;) {
+    try {
+      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
+      return start_answer(l, client.request({{"cmd", "wait"}}, std::max(left, milliseconds(1))));
+    } catch (const Failure& f) {
+      if (auto st = exit_of(l.pid, f.exit_code() == kExitNotRunning ? milliseconds(0) : milliseconds(2000)))
+        return supervisor_exited(l, *st);
+      if (Steady::now() > deadline) return not_ready(l);
+      if (f.exit_code() != kExitNotRunning) throw;
+      std::this_thread::sleep_for(kSocketAppears);
+    }
+  }
+}
+
+}  // namespace
+
 StartOutcome start_service(const Home& home, const std::string& name, const std::string& pharoctl_exe) {
   ServicePaths p = home.service(name);
   if (!std::filesystem::exists(p.service_toml()))
@@ -202,12 +312,12 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
   Millis grace = cfg.health.grace > Millis(0) ? cfg.health.grace : Millis(600'000);
   auto patience = grace + cfg.stop_timeout + milliseconds(30'000);
 
-  StartOutcome out;
   // One start at a time per service: the others wait here, then find the supervisor running.
   auto start_lock = FileLock::acquire(p.run() / "start.lock", duration_cast<milliseconds>(patience));
   if (!start_lock) throw operation_failed(fmt::format("{}: another start holds {} for too long", name,
                                                       (p.run() / "start.lock").string()));
   if (supervisor_running(p)) {
+    StartOutcome out;
     out.kind = StartOutcome::AlreadyRunning;
     out.message = fmt::format("{} is already running (supervisor pid {})", name, recorded_lock_pid(p.supervisor_lock()));
     try {
@@ -216,87 +326,9 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
     }
     return out;
   }
-
   std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
-  SpawnSpec spec;
-  // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
-  std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
-  spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
-  spec.env = environment_with({}, {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"});
-  spec.cwd = p.dir();
-  spec.capture_output = false;
-  spec.output_file = supervisor_out(p);
-  spec.new_session = true;
-  SpawnedChild child = spawn_child(spec);
-
-  auto deadline = Steady::now() + grace + milliseconds(10'000);
-  ControlClient client(p);
-  auto exited = [&](milliseconds wait_at_most) -> std::optional<int> {
-    auto until = Steady::now() + wait_at_most;
-    for (;;) {
-      int st = 0;
-      if (::waitpid(child.pid, &st, WNOHANG) == child.pid) return st;
-      if (Steady::now() >= until) return std::nullopt;
-      std::this_thread::sleep_for(kSocketAppears);
-    }
-  };
-  auto supervisor_exited = [&](int st) {
-    out.kind = StartOutcome::Failed;
-    std::string tail = tail_lines_from(supervisor_out(p), out_from, 20);
-    std::string last = tail;
-    while (!last.empty() && last.back() == '\n') last.pop_back();
-    last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
-    out.message = fmt::format("{}: the supervisor exited ({}){}", name,
-                              WIFEXITED(st) ? fmt::format("status {}", WEXITSTATUS(st)) : "killed",
-                              last.empty() ? "" : ": " + last);
-    out.log_tail = tail;
-    return out;
-  };
-  auto not_ready = [&] {
-    out.kind = StartOutcome::Failed;
-    out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", name,
-                              format_duration(grace));
-    out.log_tail = instance_log_tail(p, 0, cfg.instances, 20);
-    return out;
-  };
-  for (;;) {
-    // One "wait" request, answered by the supervisor the moment it is ready or in trouble; the
-    // only looking again is for the few milliseconds before its control socket exists.
-    nlohmann::json answer;
-    try {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
-      answer = client.request({{"cmd", "wait"}}, std::max(left, milliseconds(1)));
-    } catch (const Failure& f) {
-      if (auto st = exited(f.exit_code() == kExitNotRunning ? milliseconds(0) : milliseconds(2000)))
-        return supervisor_exited(*st);
-      if (Steady::now() > deadline) return not_ready();
-      if (f.exit_code() != kExitNotRunning) throw;
-      std::this_thread::sleep_for(kSocketAppears);
-      continue;
-    }
-    if (!answer.value("ok", false) || !answer.contains("status"))
-      throw operation_failed(fmt::format("{}: the supervisor answered the start wait with {}", name, answer.dump()));
-    ServiceStatus s = service_status_from_json(answer["status"]);
-    out.status = s;
-    if (s.ready) {
-      out.kind = StartOutcome::Started;
-      out.message = fmt::format("{} started: {} instance{} healthy (supervisor pid {})", name, s.instances.size(),
-                                s.instances.size() == 1 ? "" : "s", s.supervisor_pid);
-      return out;
-    }
-    for (const auto& i : s.instances) {
-      if (!start_trouble(i.state, i.restarts, i.last_exit, i.last_words)) continue;
-      out.kind = StartOutcome::Failed;
-      std::string stem = p.instance_stem(i.index, cfg.instances);
-      out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
-                                "`pharoctl stop {}`",
-                                stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, name);
-      out.log_tail = instance_log_tail(p, i.index, cfg.instances, 20);
-      return out;
-    }
-    if (auto st = exited(milliseconds(2000))) return supervisor_exited(*st);  // it was stopping
-    return not_ready();
-  }
+  SpawnedChild child = launch_supervisor(home, name, p, pharoctl_exe);
+  return await_start(Launched{name, p, cfg, grace, child.pid, out_from});
 }
 
 StopOutcome stop_service(const Home& home, const std::string& name) {

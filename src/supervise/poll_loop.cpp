@@ -1,0 +1,59 @@
+#include "supervise/poll_loop.hpp"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "util/failure.hpp"
+
+namespace pharoctl {
+
+void PollLoop::watch(int fd, short events, Handler on_ready) {
+  fds_.push_back({fd, events, 0});
+  handlers_.push_back(std::move(on_ready));
+}
+
+int poll_timeout_ms(std::optional<SteadyTime> deadline, SteadyTime now) {
+  if (!deadline) return -1;
+  auto left = std::chrono::duration<double, std::milli>(*deadline - now).count();
+  return left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left), 3'600'000.0));
+}
+
+void PollLoop::wait(std::optional<SteadyTime> deadline, const Clock& clock) {
+  int n = ::poll(fds_.data(), fds_.size(), poll_timeout_ms(deadline, clock.steady()));
+  int err = errno;
+  // The handlers may watch nothing new this round: take the lists before running them.
+  std::vector<pollfd> fds = std::move(fds_);
+  std::vector<Handler> handlers = std::move(handlers_);
+  fds_.clear();
+  handlers_.clear();
+  if (n < 0 && err != EINTR) throw operation_failed(fmt::format("poll: {}", std::strerror(err)));
+  if (n <= 0) return;
+  for (size_t i = 0; i < fds.size(); ++i)
+    if (fds[i].revents != 0) handlers[i](fds[i].revents);
+}
+
+SignalChannel::SignalChannel() {
+  sigset_t set;
+  ::sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) ::sigaddset(&set, s);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  fd_.reset(::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd_.valid()) throw operation_failed(fmt::format("signalfd: {}", std::strerror(errno)));
+}
+
+std::optional<int> SignalChannel::next() {
+  signalfd_siginfo si;
+  if (::read(fd_.get(), &si, sizeof si) != static_cast<ssize_t>(sizeof si)) return std::nullopt;
+  return static_cast<int>(si.ssi_signo);
+}
+
+}  // namespace pharoctl
