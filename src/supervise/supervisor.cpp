@@ -2,6 +2,8 @@
 // VMs is in supervisor_vms.cpp, what it answers in supervisor_requests.cpp.
 #include "supervise/supervisor.hpp"
 
+#include <malloc.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,6 +143,9 @@ int Supervisor::run() {
   for (auto& inst : instances_) spawn(inst);
   watchdog_.emplace(env_.notifier.watchdog_interval(), clock_.steady());
   update_notify();
+  // What parsing service.toml, runtime.toml and the run scripts left free goes back to the
+  // system: a supervisor lives for months at its steady-state size.
+  ::malloc_trim(0);
   for (;;) {
     if (shutting_down_ && all_vms_gone()) break;
     watch_everything();
