@@ -20,10 +20,18 @@ namespace {
 
 using TinyServer = test_support::LoopbackServer;
 
-HealthResult probe(const std::string& url, std::chrono::milliseconds timeout) {
+int local_port_of(int fd) {
+  sockaddr_in a{};
+  socklen_t len = sizeof a;
+  return ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0 ? ntohs(a.sin_port) : 0;
+}
+
+// `local_port`: the probe's own (ephemeral) port, for a test that looks for what it left behind.
+HealthResult probe(const std::string& url, std::chrono::milliseconds timeout, int* local_port = nullptr) {
   SystemClock clock;
   HealthProbe p;
   p.start(url, "Status OK", clock, timeout);
+  if (local_port && p.active()) *local_port = local_port_of(p.fd());
   while (p.active()) {
     pollfd f{p.fd(), p.poll_events(), 0};
     ::poll(&f, 1, 10);
@@ -71,7 +79,10 @@ TEST(HealthProbe, RefusedAndSilentFail) {
 }
 
 // TCP sockets in TIME_WAIT (state 06 of /proc/net/tcp) with `port` at either end.
-int time_wait_sockets_on(int port) {
+// TIME_WAIT entries of the one connection between ports `a` and `b` on loopback, either way
+// round: only that pair, so that other programs' connections (this machine runs many tests at
+// once, and an ephemeral port number comes round again) cannot be counted.
+int time_wait_sockets_between(int a, int b) {
   std::ifstream in("/proc/net/tcp");
   std::string line;
   std::getline(in, line);  // header
@@ -80,8 +91,9 @@ int time_wait_sockets_on(int port) {
     std::istringstream f(line);
     std::string slot, local, remote, state;
     f >> slot >> local >> remote >> state;
-    auto port_of = [](const std::string& a) { return std::stoi(a.substr(a.find(':') + 1), nullptr, 16); };
-    if (state == "06" && (port_of(local) == port || port_of(remote) == port)) ++count;
+    auto port_of = [](const std::string& x) { return std::stoi(x.substr(x.find(':') + 1), nullptr, 16); };
+    int l = port_of(local), r = port_of(remote);
+    if (state == "06" && ((l == a && r == b) || (l == b && r == a))) ++count;
   }
   return count;
 }
@@ -89,14 +101,15 @@ int time_wait_sockets_on(int port) {
 TEST(HealthProbe, LeavesNoTimeWaitAtEitherEnd) {
   for (const char* answer : {"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nStatus OK",  // probe ends first
                              "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nStatus OK"}) {  // server ends first
-    int port;
+    int port = 0, probe_port = 0;
     {
       TinyServer s(answer);
       port = s.port();
-      auto r = probe(fmt::format("http://127.0.0.1:{}/x", port), std::chrono::seconds(2));
+      auto r = probe(fmt::format("http://127.0.0.1:{}/x", port), std::chrono::seconds(2), &probe_port);
       EXPECT_TRUE(r.ok) << r.detail;
     }
-    EXPECT_EQ(time_wait_sockets_on(port), 0) << answer;
+    ASSERT_NE(probe_port, 0);
+    EXPECT_EQ(time_wait_sockets_between(port, probe_port), 0) << answer;
   }
 }
 

@@ -57,6 +57,10 @@ struct Vm {
   bool forced = false;  // replaced because of health: counts as a failure for [restart]
   bool exe_recorded = false;
   VmLastWords words;  // its last meaningful lines, for the reason shown when it ends
+  // The last meaningful line (as logged) of stdout and of stderr: `words` hears them when the VM
+  // ends, not at each of a flood's lines.
+  std::string last_out;
+  std::string last_err;
 };
 
 // A pid record that could not be written yet (full or read-only disk): retried on a timer.

@@ -158,7 +158,7 @@ void LogSink::append(std::string_view line, WallTime now) {
   hold(line, err);
 }
 
-void LogSink::write(std::string_view stream, std::string_view text) {
+std::string_view LogSink::write(std::string_view stream, std::string_view text) {
   WallTime now = clock_.wall();
   const std::string& stamp = stamp_for(now);
   if (stamp_date_ != date_ || !fd_.valid()) {
@@ -169,9 +169,16 @@ void LogSink::write(std::string_view stream, std::string_view text) {
   }
   pending_.append(stamp).append(" ").append(stream).append(" ");
   // What a VM printed is stored cleaned: no escape sequence reaches `logs -f` or a log viewer.
+  size_t from = pending_.size();
   append_clean_line(pending_, text);
+  size_t length = pending_.size() - from;
   pending_.append("\n");
-  if (batches_ == 0 || pending_.size() >= kBatchBytes) flush();
+  if (batches_ == 0 || pending_.size() >= kBatchBytes) {
+    cleaned_.assign(pending_, from, length);  // kept apart: the flush empties pending_
+    flush();
+    return cleaned_;
+  }
+  return std::string_view(pending_).substr(from, length);
 }
 
 // The timestamp prefix changes once per millisecond at most: formatting it (two localtime_r)
@@ -223,6 +230,13 @@ void LineSplitter::feed(std::string_view bytes, const std::function<void(std::st
   while (!bytes.empty()) {
     size_t nl = bytes.find('\n');
     std::string_view piece = bytes.substr(0, nl);
+    if (partial_.empty() && nl != std::string_view::npos && piece.size() <= max_line_) {
+      // A whole line in the bytes: handed on where it lies, not copied (a flood's common case).
+      if (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+      emit(piece);
+      bytes.remove_prefix(nl + 1);
+      continue;
+    }
     if (partial_.size() + piece.size() > max_line_) {
       size_t take = max_line_ - partial_.size();
       partial_.append(piece.substr(0, take));

@@ -34,7 +34,8 @@ class LogSink {
   LogSink(const Clock& clock, std::filesystem::path dir, std::string stem, std::vector<LogSeries> pruned, int keep_days);
 
   // One line; within a Batch it is written at the batch's end together with the others.
-  void write(std::string_view stream, std::string_view text);
+  // Returns the line's text as stored (cleaned), valid until the next write or flush.
+  std::string_view write(std::string_view stream, std::string_view text);
   // While one lives, lines are gathered and written in one write(2) when it goes (or every
   // kBatchBytes): what the supervisor holds around each read of a VM's output.
   class Batch {
@@ -90,6 +91,7 @@ class LogSink {
   int failing_errno_ = 0;  // 0 while writes succeed
   WallTime last_retry_{};
   std::string pending_;  // whole lines not yet written
+  std::string cleaned_;  // the text of the line written last, as stored
   int batches_ = 0;
   std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds> stamp_ms_{};
   std::string stamp_;

@@ -20,6 +20,7 @@
 #include "supervise/service_status.hpp"
 #include "supervise/supervisor.hpp"
 #include "supervise/watchdog_schedule.hpp"
+#include "util/clean_text.hpp"
 
 namespace pharoctl {
 
@@ -93,10 +94,11 @@ class Supervisor final : private ControlHandler {
   }
   // A service-wide event: into every instance's log and once onto stderr.
   void broadcast(const std::string& text, Priority priority = Priority::Notice);
-  // A line the VM printed: into the log, and remembered as its possible last words.
+  // A line the VM printed: into the log, and remembered as its possible last words (reusing
+  // the string's room: no allocation per line).
   void vm_line(Instance& inst, const char* stream, std::string_view l) {
-    inst.log->write(stream, l);
-    if (inst.vm) inst.vm->words.feed(stream, l);
+    std::string_view logged = inst.log->write(stream, l);
+    if (inst.vm && meaningful_line(logged)) (stream[0] == 'e' ? inst.vm->last_err : inst.vm->last_out).assign(logged);
   }
   bool all_vms_gone() const;
 

@@ -117,6 +117,8 @@ void Supervisor::on_child_exit(pid_t pid, int wait_status) {
   e.code = e.signaled ? WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
   double lived = std::chrono::duration<double>(clock_.steady() - inst.vm->started).count();
   bool forced = inst.vm->forced;
+  if (!inst.vm->last_out.empty()) inst.vm->words.feed("out", inst.vm->last_out);
+  if (!inst.vm->last_err.empty()) inst.vm->words.feed("err", inst.vm->last_err);
   inst.last_words = inst.vm->words.summary();
   std::string what = describe_vm_end(e.describe(), inst.last_words);
   // Asked to end (stop, restart, health): as expected. Otherwise a crash, or a VM that quit.
