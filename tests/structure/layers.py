@@ -61,14 +61,11 @@ def check_folders(src, rank):
 
 
 def check_diagram(root, layers):
-    """docs/architecture.md opens with the diagram: its layer names, in order, are ours."""
-    doc = root / "docs" / "architecture.md"
+    """docs/architecture.md's first code block draws the layers: its `name/` lines, in order."""
+    doc = (root / "docs" / "architecture.md").read_text()
     names = [name for name, _ in layers if name != "entry"]
-    found = []
-    for line in doc.read_text().splitlines():
-        m = re.match(r"^\s*(?:\S+\s+)?([a-z_]+)/\s", line + " ")
-        if m and m.group(1) in names and m.group(1) not in found:
-            found.append(m.group(1))
+    block = re.search(r"^```[^\n]*\n(.*?)^```", doc, re.S | re.M)
+    found = re.findall(r"^([a-z_]+)/\s", block.group(1), re.M) if block else []
     if found != names:
         return [f"docs/architecture.md: its layer diagram lists {' > '.join(found) or 'nothing'}, "
                 f"src/layers.txt says {' > '.join(names)}"]
