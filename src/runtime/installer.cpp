@@ -25,6 +25,7 @@
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
 #include "util/copy_file.hpp"
+#include "util/directory_guard.hpp"
 #include "util/failure.hpp"
 #include "process/run_command.hpp"
 #include "util/sha256.hpp"
@@ -63,36 +64,30 @@ void remove_stale_scratch(const Home& home) {
 // A directory under runtimes/ that becomes the runtime by one rename, or disappears.
 class Scratch {
  public:
-  explicit Scratch(const Home& home) {
-    fs::create_directories(home.runtimes());
-    remove_stale_scratch(home);
-    std::random_device rd;
-    dir_ = home.runtimes() / fmt::format("{}{}-{:08x}", kScratchPrefix, ::getpid(), rd());
-    fs::create_directory(dir_);
-    fs::permissions(dir_, fs::perms(0755));
-  }
-  ~Scratch() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
+  explicit Scratch(const Home& home) : dir_(make(home)) { fs::permissions(dir(), fs::perms(0755)); }
 
-  const fs::path& dir() const { return dir_; }
+  const fs::path& dir() const { return dir_.path(); }
   // rename(2) into place; false when `target` exists already (another install won the race).
   bool commit(const fs::path& target) {
-    if (::rename(dir_.c_str(), target.c_str()) != 0) {
+    if (::rename(dir().c_str(), target.c_str()) != 0) {
       if (errno == EEXIST || errno == ENOTEMPTY) return false;
-      throw operation_failed(fmt::format("cannot move {} to {}: {}", dir_.string(), target.string(), std::strerror(errno)));
+      throw operation_failed(fmt::format("cannot move {} to {}: {}", dir().string(), target.string(), std::strerror(errno)));
     }
-    dir_.clear();
+    dir_.release();
     return true;
   }
 
  private:
-  fs::path dir_;
+  static fs::path make(const Home& home) {
+    fs::create_directories(home.runtimes());
+    remove_stale_scratch(home);
+    std::random_device rd;
+    fs::path dir = home.runtimes() / fmt::format("{}{}-{:08x}", kScratchPrefix, ::getpid(), rd());
+    fs::create_directory(dir);
+    return dir;
+  }
+
+  DirectoryGuard dir_;
 };
 
 std::vector<RuntimeFile> record_files(const fs::path& root) {
