@@ -96,6 +96,7 @@ FUNCTION_HEAD = re.compile(r"(?:\)|\])" + QUALIFIERS + r"\s*$")
 CTOR_HEAD = re.compile(r"\)" + QUALIFIERS + r"\s*:\s*(?:[\w:<>]+\s*(?:\(\)|\{\})\s*,\s*)*[\w:<>]+\s*(?:\(\)|\{\})\s*$")
 CTOR_INIT_OPEN = re.compile(r"\)" + QUALIFIERS + r"\s*:\s*(?:[\w:<>]+\s*(?:\(\)|\{\})\s*,\s*)*[\w:<>.]+\s*$")
 TYPE_HEAD = re.compile(r"\b(?:class|struct|union|enum)\b[^=()]*$")
+ACCESS = re.compile(r"\s*(?:public|protected|private)\s*:")
 NAMESPACE_HEAD = re.compile(r'(?:\bnamespace\b[\w:\s]*|\bextern\s*""\s*)$')
 
 
@@ -145,6 +146,8 @@ def functions(text):
             if top[2] is None and not c.isspace():
                 top[2] = line
             top[1] += c
+            if c == ":" and top[0] == "type" and ACCESS.fullmatch(top[1]):
+                top[1], top[2] = "", None  # `public:` heads no declaration
     return found
 
 
