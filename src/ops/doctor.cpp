@@ -116,7 +116,6 @@ std::set<int> check_pid_files(const ServiceCheck& s, bool supervised) {
                                            "nothing runs under it)", entry.path().string(), c.instances));
     }
   }
-
   return running;
 }
 
@@ -150,7 +149,6 @@ void check_ports(const ServiceCheck& s, const std::set<int>& listening, const st
                       list, range->low));
     }
   }
-
 }
 
 void check_generated_files(const ServiceCheck& s, bool fix) {
