@@ -1,7 +1,5 @@
 #include "build/smalltalkci_spec.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>

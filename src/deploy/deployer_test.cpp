@@ -1,7 +1,5 @@
 #include "deploy/deployer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <deque>
 

@@ -1,7 +1,5 @@
 #include "runtime/vm_last_words.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>

@@ -1,7 +1,6 @@
 #include "service/release_store.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
