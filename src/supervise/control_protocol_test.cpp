@@ -11,20 +11,10 @@
 
 #include "supervise/fake_clock.hpp"
 #include "util/failure.hpp"
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
-
-// A directory of the test's own, gone with it whatever the test asserted.
-struct SocketDir {
-  std::filesystem::path dir;
-  SocketDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "pharoctl-control-XXXXXX").string();
-    dir = ::mkdtemp(t.data()) ? std::filesystem::path(t) : std::filesystem::path();
-  }
-  ~SocketDir() { std::filesystem::remove_all(dir); }
-  std::filesystem::path path() const { return dir; }
-};
 
 struct Recorder final : ControlHandler {
   std::vector<std::string> calls;
@@ -84,7 +74,7 @@ UniqueFd connect_to(const std::filesystem::path& path) {
 }
 
 TEST(ControlServer, FramesLinesAnswersAndCleansUp) {
-  SocketDir dir;
+  ScratchDirectory dir("control");
   auto path = dir.path() / "control.sock";
   ControlServer server;
   server.listen(path);
@@ -118,7 +108,7 @@ TEST(ControlServer, FramesLinesAnswersAndCleansUp) {
 }
 
 TEST(ControlServer, DropsAClientThatSendsTooMuchWithoutANewline) {
-  SocketDir dir;
+  ScratchDirectory dir("control");
   ControlServer server;
   server.listen(dir.path() / "c.sock");
   UniqueFd c = connect_to(dir.path() / "c.sock");
