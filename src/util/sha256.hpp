@@ -1,7 +1,8 @@
 #pragma once
 // SHA-256: the checksums runtime.toml records for every file, runtime pins and the build cache
 // keys. Computed by OpenSSL's libcrypto (which libcurl maps into the CLI anyway, and which uses
-// the CPU's SHA extensions); the supervisor hashes nothing and so never maps it.
+// the CPU's SHA extensions). The supervisor never maps it: its one digest, of service.toml, is
+// libmd's (supervise/config_digest.cpp).
 #include <filesystem>
 #include <memory>
 #include <string>
