@@ -233,7 +233,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
               "build.st"};
   req.cwd = scratch;
   req.timeout = options.timeout;
-  for (const auto& [k, v] : secrets) req.env[k] = v;
+  for (const auto& [k, v] : secrets) req.env.set(k, v);
   std::string phase = "starting the VM";
   auto last_draw = Clock::now() - std::chrono::seconds(1);
   req.on_output = [&](const std::string* line) {

@@ -131,9 +131,9 @@ SourceRevision resolve_source_revision(const std::string& repository, const std:
     }
   }
   req.timeout = timeout;
-  req.env["GIT_TERMINAL_PROMPT"] = "0";  // a missing or private repository fails, never prompts
-  req.env["GIT_ASKPASS"] = std::nullopt;
-  req.env["SSH_ASKPASS"] = std::nullopt;
+  req.env.set("GIT_TERMINAL_PROMPT", "0");  // a missing or private repository fails, never prompts
+  req.env.unset("GIT_ASKPASS");
+  req.env.unset("SSH_ASKPASS");
   const Hosting* hosting = hosting_of(hosted->scheme);
   if (hosting->token_key != nullptr) {
     if (auto it = secrets.find(hosting->token_key); it != secrets.end() && !it->second.empty()) {
@@ -141,10 +141,10 @@ SourceRevision resolve_source_revision(const std::string& repository, const std:
       // ps would show it. Appended after any such settings the caller has.
       int index = 0;
       if (const char* n = std::getenv("GIT_CONFIG_COUNT")) index = std::atoi(n);
-      req.env["GIT_CONFIG_COUNT"] = std::to_string(index + 1);
-      req.env[fmt::format("GIT_CONFIG_KEY_{}", index)] = fmt::format("http.https://{}/.extraHeader", hosting->host);
-      req.env[fmt::format("GIT_CONFIG_VALUE_{}", index)] =
-          "Authorization: Basic " + base64(std::string(hosting->token_user) + ":" + it->second);
+      req.env.set("GIT_CONFIG_COUNT", std::to_string(index + 1));
+      req.env.set(fmt::format("GIT_CONFIG_KEY_{}", index), fmt::format("http.https://{}/.extraHeader", hosting->host));
+      req.env.set(fmt::format("GIT_CONFIG_VALUE_{}", index),
+          "Authorization: Basic " + base64(std::string(hosting->token_user) + ":" + it->second));
     }
   }
   RunResult run = run_command(req);

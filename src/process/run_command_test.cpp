@@ -24,8 +24,8 @@ TEST(RunCommand, LinesCwdAndEnvironment) {
   RunRequest req;
   req.argv = {"/bin/sh", "-c", "pwd; echo \"$PHAROCTL_T1\"; echo \"${HOME:-unset}\"; printf tail"};
   req.cwd = "/tmp";
-  req.env["PHAROCTL_T1"] = "value one";
-  req.env["HOME"] = std::nullopt;
+  req.env.set("PHAROCTL_T1", "value one");
+  req.env.unset("HOME");
   std::vector<std::string> lines;
   req.on_output = [&](const std::string* line) {
     if (line) lines.push_back(*line);

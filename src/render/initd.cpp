@@ -2,16 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace pharoctl {
+#include "util/shell_quote.hpp"
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out + "'";
-}
+namespace pharoctl {
 
 std::string render_initd_script(const ServiceConfig& c, const InstallContext& ctx) {
   const std::string name = InstallContext::system_name(c.name);
@@ -34,12 +27,12 @@ std::string render_initd_script(const ServiceConfig& c, const InstallContext& ct
   // purpose, a $ in a path stays literal.
   o += "# shellcheck disable=SC2016\n";
   o += "PATH=/sbin:/usr/sbin:/bin:/usr/bin\n";
-  o += fmt::format("NAME={}\n", shell_quote(name));
-  o += fmt::format("DESC={}\n", shell_quote(c.description));
-  o += fmt::format("PHAROCTL={}\n", shell_quote(ctx.pharoctl.string()));
-  o += fmt::format("PHAROCTL_HOME={}\n", shell_quote(ctx.home.string()));
-  o += fmt::format("SERVICE={}\n", shell_quote(c.name));
-  o += fmt::format("RUN_AS={}\n", shell_quote(ctx.user));
+  o += fmt::format("NAME={}\n", shell_single_quote(name));
+  o += fmt::format("DESC={}\n", shell_single_quote(c.description));
+  o += fmt::format("PHAROCTL={}\n", shell_single_quote(ctx.pharoctl.string()));
+  o += fmt::format("PHAROCTL_HOME={}\n", shell_single_quote(ctx.home.string()));
+  o += fmt::format("SERVICE={}\n", shell_single_quote(c.name));
+  o += fmt::format("RUN_AS={}\n", shell_single_quote(ctx.user));
   o += R"SH(
 # Debian policy: a removed (not purged) package leaves its init script; nothing to do then.
 [ -x "$PHAROCTL" ] || exit 0
