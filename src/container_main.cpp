@@ -133,6 +133,9 @@ int run(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (size_t k = i + 1; k < args.size(); ++k) argv.push_back(const_cast<char*>(args[k].c_str()));
   argv.push_back(nullptr);
+  // Not process/launcher: this binary is PID 1 of the container and linked against libc alone
+  // (static libstdc++, no libfmt, none of pharoctl's core), and the launcher brings both along.
+  // A plain fork + execv with the signal mask restored is all PID 1 needs here.
   pid_t vm = ::fork();
   if (vm < 0) {
     std::fprintf(stderr, "pharoctl-container: fork: %s\n", std::strerror(errno));

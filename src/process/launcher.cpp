@@ -170,7 +170,7 @@ void exec_in_child(const LaunchSpec& spec, const Plan& plan, const char* program
     } else if (::dup2(source, a.target) < 0) {
       return;
     }
-    if (a.open) ::close(source);
+    if (a.open && source != a.target) ::close(source);
   }
   if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) return;
   // All closed now but the close-on-exec pipe that reports a failed exec: when exec closes it,

@@ -245,12 +245,15 @@ TEST(Launcher, WaitWithin) {
   EXPECT_EQ(st->signal, SIGTERM);
 }
 
+// run_command's deadline ends the program and everything it started (its process group).
 TEST(Launcher, TimeoutKillsTheWholeGroup) {
   RunRequest req;
   req.argv = {"/bin/sh", "-c", "sleep 30 & echo $!; sleep 30"};
-  req.timeout = 500ms;
+  req.timeout = 300ms;
   RunResult r = run_command(req);
   EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(r.elapsed, 5s);
+  EXPECT_NE(r.describe().find("timed out"), std::string::npos);
   pid_t grandchild = std::stoi(r.output);
   EXPECT_TRUE(ends_within(grandchild, 5000ms));
 }
