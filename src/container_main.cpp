@@ -1,6 +1,7 @@
 // pharoctl-container: the one pharoctl program inside a release's container image
 // (docs/containers.md). It needs nothing but libc, so that an image of the real Pharo VM (which
-// needs only libc and libm) stays minimal.
+// needs only libc and libm) stays minimal. So it starts the VM with its own fork + execv, not
+// process/launcher: that would bring libfmt and pharoctl's core along.
 //   pharoctl-container run [--stop-timeout S] [--seed FROM:TO]... -- VM ARGS...
 //       PID 1: seeds the writable volumes, starts the VM as its child, forwards SIGTERM, SIGINT,
 //       SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it, kills it S seconds after a stop signal if it
@@ -133,9 +134,6 @@ int run(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (size_t k = i + 1; k < args.size(); ++k) argv.push_back(const_cast<char*>(args[k].c_str()));
   argv.push_back(nullptr);
-  // Not process/launcher: this binary is PID 1 of the container and linked against libc alone
-  // (static libstdc++, no libfmt, none of pharoctl's core), and the launcher brings both along.
-  // A plain fork + execv with the signal mask restored is all PID 1 needs here.
   pid_t vm = ::fork();
   if (vm < 0) {
     std::fprintf(stderr, "pharoctl-container: fork: %s\n", std::strerror(errno));

@@ -13,6 +13,7 @@
 #include "process/proc_info.hpp"
 #include "process/launcher.hpp"
 #include "process/terminate.hpp"
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
@@ -42,11 +43,8 @@ struct Sleeper {
 
 class PidFileTest : public ::testing::Test {
  protected:
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("pharoctl-pid-" + std::to_string(::getpid()) + "-" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  void SetUp() override { std::filesystem::create_directories(dir); }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  ScratchDirectory scratch{"pid"};
+  const std::filesystem::path dir = scratch.path();
 };
 
 TEST_F(PidFileTest, ProvesTheRecordedProcess) {
