@@ -17,7 +17,7 @@
 
 #include "process/file_lock.hpp"
 #include "process/proc_info.hpp"
-#include "process/spawn.hpp"
+#include "process/launcher.hpp"
 #include "process/terminate.hpp"
 #include "util/unique_fd.hpp"
 #include "process/vm_identity.hpp"
@@ -205,18 +205,18 @@ struct Launched {
 
 // `pharoctl-supervise` (or `pharoctl supervise`) detached: a new session, stdio into
 // logs/supervisor.out, none of systemd's notify variables (it is not the unit's main process).
-SpawnedChild launch_supervisor(const Home& home, const std::string& name, const ServicePaths& p,
-                               const std::string& pharoctl_exe) {
-  SpawnSpec spec;
+Child launch_supervisor(const Home& home, const std::string& name, const ServicePaths& p,
+                        const std::string& pharoctl_exe) {
+  LaunchSpec spec;
   // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
   std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
   spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
-  spec.env = environment_with({}, {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"});
+  spec.env.unset("NOTIFY_SOCKET").unset("WATCHDOG_USEC").unset("WATCHDOG_PID");
   spec.cwd = p.dir();
-  spec.capture_output = false;
-  spec.output_file = supervisor_out(p);
-  spec.new_session = true;
-  return spawn_child(spec);
+  spec.out = Stdio::append_to(supervisor_out(p));
+  spec.err = Stdio::append_to(supervisor_out(p));
+  spec.group = ProcessGroup::NewSession;
+  return launch(spec);
 }
 
 // The launched supervisor's wait status once it has exited, waiting at most `wait_at_most`.
@@ -327,7 +327,7 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
     return out;
   }
   std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
-  SpawnedChild child = launch_supervisor(home, name, p, pharoctl_exe);
+  Child child = launch_supervisor(home, name, p, pharoctl_exe);
   return await_start(Launched{name, p, cfg, grace, child.pid, out_from});
 }
 

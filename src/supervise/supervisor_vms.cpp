@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "process/proc_info.hpp"
-#include "process/spawn.hpp"
+#include "process/launcher.hpp"
 #include "runtime/vm_command.hpp"
 #include "supervise/supervisor_internal.hpp"
 #include "util/failure.hpp"
@@ -31,16 +31,17 @@ void Supervisor::spawn(Instance& inst) {
   SteadyTime now = clock_.steady();
   inst.spawning();
   VmCommand cmd = vm_command(config_, paths_, runtime_, inst.index);
-  SpawnSpec spec;
+  LaunchSpec spec;
   spec.argv = cmd.argv;
-  spec.env = cmd.env;
+  spec.env = Environment::exactly(cmd.env);
   spec.cwd = cmd.cwd;
-  spec.capture_output = true;
-  spec.new_process_group = true;
+  spec.out = Stdio::pipe();
+  spec.err = Stdio::pipe();
+  spec.group = ProcessGroup::New;
   spec.parent_death_signal = SIGTERM;  // a supervisor killed with -9 takes its VMs along
-  SpawnedChild child;
+  Child child;
   try {
-    child = spawn_child(spec);
+    child = launch(spec);
   } catch (const Failure& f) {
     sup(inst, f.what(), Priority::Err);
     inst.last_exit.reset();
