@@ -1,5 +1,3 @@
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -7,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "net/curl_library.hpp"
 #include "net/http_client.hpp"
 #include "util/failure.hpp"
 
@@ -56,27 +55,27 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 HttpResponse http_request(const std::string& method, const std::string& url, std::chrono::milliseconds timeout) {
   HttpUrl u;
   if (!parse_http_url(url, u)) throw operation_failed(fmt::format("{}: not an http://HOST:PORT/PATH URL", url));
-  static_cast<void>(curl_global_init(CURL_GLOBAL_DEFAULT));  // idempotent
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+  const CurlLibrary& lib = curl_library();
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(lib.easy_init(), lib.easy_cleanup);
   if (!curl) throw operation_failed(fmt::format("{}: cannot start an HTTP client (out of memory)", url));
   Exchange x;
   char error[CURL_ERROR_SIZE] = {0};
   CURL* h = curl.get();
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_NOPROXY, "*");  // loopback endpoints: never through http_proxy
-  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-  CURLcode code = curl_easy_perform(h);
+  lib.easy_setopt(h, CURLOPT_URL, url.c_str());
+  lib.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+  lib.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") lib.easy_setopt(h, CURLOPT_NOBODY, 1L);
+  lib.easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  lib.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(h, CURLOPT_NOPROXY, "*");  // loopback endpoints: never through http_proxy
+  lib.easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  lib.easy_setopt(h, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
+  lib.easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+  lib.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  lib.easy_setopt(h, CURLOPT_WRITEDATA, &x);
+  lib.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  lib.easy_setopt(h, CURLOPT_HEADERDATA, &x);
+  CURLcode code = lib.easy_perform(h);
   if (x.too_large) throw operation_failed(fmt::format("{}: answer larger than 64 MiB", url));
   if (code == CURLE_OPERATION_TIMEDOUT) {
     throw operation_failed(fmt::format("{}: timed out after {} ms waiting for the answer", url, timeout.count()));
@@ -84,12 +83,12 @@ HttpResponse http_request(const std::string& method, const std::string& url, std
   if (code == CURLE_COULDNT_CONNECT) {
     // The OS's word ("Connection refused") says more to an operator than curl's summary.
     long os_errno = 0;
-    curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+    lib.easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     if (os_errno != 0) throw operation_failed(fmt::format("{}: {}", url, std::strerror(static_cast<int>(os_errno))));
   }
-  if (code != CURLE_OK) throw operation_failed(fmt::format("{}: {}", url, error[0] ? error : curl_easy_strerror(code)));
+  if (code != CURLE_OK) throw operation_failed(fmt::format("{}: {}", url, error[0] ? error : lib.easy_strerror(code)));
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   x.response.status = static_cast<int>(status);
   return x.response;
 }
