@@ -35,8 +35,8 @@ const Hosting* hosting_of(const std::string& scheme) {
 
 std::string base64(const std::string& in) {
   std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = crypto_library().encode_block(reinterpret_cast<unsigned char*>(out.data()),
-                                        reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  int n = crypto_library().EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                           reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }

@@ -25,43 +25,23 @@ namespace {
 constexpr int kHistorySize = 1000;
 
 // libedit, opened when the first REPL starts on a terminal (util/shared_library.hpp).
+#define PHAROCTL_EDIT_FUNCTIONS(F)                                                            \
+  F(el_init) F(el_end) F(el_set) F(el_get) F(el_source) F(el_gets) F(el_line) F(el_insertstr) \
+  F(history_init) F(history_end) F(history)
+
 struct EditLibrary {
-  decltype(&::el_init) init;
-  decltype(&::el_end) end;
-  decltype(&::el_set) set;
-  decltype(&::el_get) get;
-  decltype(&::el_source) source;
-  decltype(&::el_gets) gets;
-  decltype(&::el_line) line;
-  decltype(&::el_insertstr) insertstr;
-  decltype(&::history_init) history_init;
-  decltype(&::history_end) history_end;
-  decltype(&::history) history;
+  PHAROCTL_EDIT_FUNCTIONS(PHAROCTL_DECLARE_FUNCTION)
 };
 
 const EditLibrary& edit() {
-  static const EditLibrary api = [] {
-    SharedLibrary lib("libedit.so.2", "libedit2");
-    EditLibrary t{};
-    lib.bind(t.init, "el_init");
-    lib.bind(t.end, "el_end");
-    lib.bind(t.set, "el_set");
-    lib.bind(t.get, "el_get");
-    lib.bind(t.source, "el_source");
-    lib.bind(t.gets, "el_gets");
-    lib.bind(t.line, "el_line");
-    lib.bind(t.insertstr, "el_insertstr");
-    lib.bind(t.history_init, "history_init");
-    lib.bind(t.history_end, "history_end");
-    lib.bind(t.history, "history");
-    return t;
-  }();
-  return api;
+  return load_library<EditLibrary>("libedit.so.2", "libedit2", [](const SharedLibrary& lib, EditLibrary& t) {
+    PHAROCTL_EDIT_FUNCTIONS(PHAROCTL_BIND_FUNCTION)
+  });
 }
 
 LineEditor* self_of(EditLine* el) {
   void* data = nullptr;
-  edit().get(el, EL_CLIENTDATA, &data);
+  edit().el_get(el, EL_CLIENTDATA, &data);
   return static_cast<LineEditor*>(data);
 }
 
@@ -96,22 +76,22 @@ LineEditor::LineEditor(const std::string& program, std::filesystem::path history
   impl_->hist = lib.history_init();
   lib.history(impl_->hist, &impl_->ev, H_SETSIZE, kHistorySize);
   lib.history(impl_->hist, &impl_->ev, H_SETUNIQUE, 1);
-  impl_->el = lib.init(program.c_str(), stdin, stdout, stderr);
-  lib.set(impl_->el, EL_CLIENTDATA, this);
-  lib.set(impl_->el, EL_EDITOR, "emacs");
-  lib.set(impl_->el, EL_PROMPT, prompt_cb);
-  lib.set(impl_->el, EL_HIST, lib.history, impl_->hist);
-  lib.set(impl_->el, EL_GETCFN, getc_cb);
-  lib.set(impl_->el, EL_ADDFN, "pharoctl-complete", "Complete command or metric name", complete_cb);
-  lib.set(impl_->el, EL_ADDFN, "pharoctl-interrupt", "Drop the current input", interrupt_cb);
-  lib.set(impl_->el, EL_BIND, "^I", "pharoctl-complete", nullptr);
-  lib.set(impl_->el, EL_BIND, "^C", "pharoctl-interrupt", nullptr);
-  lib.source(impl_->el, nullptr);  // the user's ~/.editrc, as other libedit programs do
+  impl_->el = lib.el_init(program.c_str(), stdin, stdout, stderr);
+  lib.el_set(impl_->el, EL_CLIENTDATA, this);
+  lib.el_set(impl_->el, EL_EDITOR, "emacs");
+  lib.el_set(impl_->el, EL_PROMPT, prompt_cb);
+  lib.el_set(impl_->el, EL_HIST, lib.history, impl_->hist);
+  lib.el_set(impl_->el, EL_GETCFN, getc_cb);
+  lib.el_set(impl_->el, EL_ADDFN, "pharoctl-complete", "Complete command or metric name", complete_cb);
+  lib.el_set(impl_->el, EL_ADDFN, "pharoctl-interrupt", "Drop the current input", interrupt_cb);
+  lib.el_set(impl_->el, EL_BIND, "^I", "pharoctl-complete", nullptr);
+  lib.el_set(impl_->el, EL_BIND, "^C", "pharoctl-interrupt", nullptr);
+  lib.el_source(impl_->el, nullptr);  // the user's ~/.editrc, as other libedit programs do
   load_history();
 }
 
 LineEditor::~LineEditor() {
-  edit().end(impl_->el);
+  edit().el_end(impl_->el);
   edit().history_end(impl_->hist);
 }
 
@@ -152,7 +132,7 @@ LineEditor::Line LineEditor::read(const std::string& prompt) {
   interrupted_ = false;
   interrupts_.take();
   int count = 0;
-  const char* got = edit().gets(impl_->el, &count);
+  const char* got = edit().el_gets(impl_->el, &count);
   if (interrupted_) {
     std::fputs("\n", stdout);
     std::fflush(stdout);
@@ -200,7 +180,7 @@ unsigned char LineEditor::interrupt() {
 
 unsigned char LineEditor::complete() {
   if (!completer_) return CC_REFRESH_BEEP;
-  const LineInfo* li = edit().line(impl_->el);
+  const LineInfo* li = edit().el_line(impl_->el);
   std::string before(li->buffer, static_cast<size_t>(li->cursor - li->buffer));
   size_t start = before.find_last_of(" \t");
   std::string word = start == std::string::npos ? before : before.substr(start + 1);
@@ -210,12 +190,12 @@ unsigned char LineEditor::complete() {
   }
   if (matches.empty()) return CC_REFRESH_BEEP;
   if (matches.size() == 1) {
-    edit().insertstr(impl_->el, (matches[0].substr(word.size()) + " ").c_str());
+    edit().el_insertstr(impl_->el, (matches[0].substr(word.size()) + " ").c_str());
     return CC_REFRESH;
   }
   std::string prefix = common_prefix(matches);
   if (prefix.size() > word.size()) {
-    edit().insertstr(impl_->el, prefix.substr(word.size()).c_str());
+    edit().el_insertstr(impl_->el, prefix.substr(word.size()).c_str());
     return CC_REFRESH;
   }
   std::string list = "\n";

@@ -5,15 +5,16 @@
 #define CURL_DISABLE_TYPECHECK  // the setopt/getinfo type checks are macros over the linked names
 #include <curl/curl.h>
 
+#include "util/shared_library.hpp"
+
+#define PHAROCTL_CURL_FUNCTIONS(F)                                                                  \
+  F(curl_global_init) F(curl_easy_init) F(curl_easy_cleanup) F(curl_easy_setopt) F(curl_easy_perform) \
+  F(curl_easy_getinfo) F(curl_easy_strerror)
+
 namespace pharoctl {
 
 struct CurlLibrary {
-  decltype(&::curl_easy_init) easy_init;
-  decltype(&::curl_easy_cleanup) easy_cleanup;
-  decltype(&::curl_easy_setopt) easy_setopt;
-  decltype(&::curl_easy_perform) easy_perform;
-  decltype(&::curl_easy_getinfo) easy_getinfo;
-  decltype(&::curl_easy_strerror) easy_strerror;
+  PHAROCTL_CURL_FUNCTIONS(PHAROCTL_DECLARE_FUNCTION)
 };
 
 // Throws Failure(kExitFailed) naming libcurl.so.4 and its Debian package when it cannot be loaded.

@@ -42,7 +42,7 @@ size_t on_data(char* data, size_t size, size_t count, void* user) {
   if (!t->checked_status) {
     t->checked_status = true;
     long code = 0;
-    curl_library().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_library().curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
     // Asked to resume but the server sends the whole file: start the file over.
     if (t->resumed_from > 0 && code == 200) {
       if (::ftruncate(t->fd, 0) != 0 || ::lseek(t->fd, 0, SEEK_SET) != 0) {
@@ -140,25 +140,25 @@ void open_part(Transfer& t, const fs::path& part) {
 }
 
 void set_options(const CurlLibrary& lib, CURL* curl, const DownloadRequest& request, Transfer& t, char* error) {
-  lib.easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  lib.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  lib.easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  lib.easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-  lib.easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-  lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
+  lib.curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  lib.curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  lib.curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
   // A stalled transfer (under 1 byte/s for 30 s) is an error to retry, not a hang.
-  lib.easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  lib.easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 30L);
-  lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  lib.easy_setopt(curl, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
-  lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-  lib.easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-  lib.easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  lib.easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  lib.easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-  if (t.resumed_from > 0) lib.easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, t.resumed_from);
+  lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 30L);
+  lib.curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
+  lib.curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  lib.curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+  lib.curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  lib.curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  lib.curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  lib.curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  if (t.resumed_from > 0) lib.curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, t.resumed_from);
 }
 
 struct Attempt {
@@ -175,7 +175,7 @@ Attempt attempt_download(const DownloadRequest& request, const fs::path& part) {
   t.label = request.dest.filename().string();
   open_part(t, part);
   if (t.resumed_from > 0) request.note(fmt::format("resuming {} at {}", t.label, format_bytes(static_cast<double>(t.resumed_from))));
-  CURL* curl = lib.easy_init();
+  CURL* curl = lib.curl_easy_init();
   if (curl == nullptr) {
     ::close(t.fd);
     throw operation_failed(fmt::format("cannot download {}: cannot start an HTTP client (out of memory)", request.url));
@@ -184,16 +184,16 @@ Attempt attempt_download(const DownloadRequest& request, const fs::path& part) {
   char error[CURL_ERROR_SIZE] = "";
   set_options(lib, curl, request, t, error);
   Attempt a;
-  a.code = lib.easy_perform(curl);
-  lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.http);
-  lib.easy_cleanup(curl);
+  a.code = lib.curl_easy_perform(curl);
+  lib.curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.http);
+  lib.curl_easy_cleanup(curl);
   if (t.drew) fmt::print(stderr, "\r\x1b[K");
   ::fsync(t.fd);
   ::close(t.fd);
   if (t.write_failed) {
     throw operation_failed(fmt::format("cannot write {}: {}", part.string(), std::strerror(t.write_errno)));
   }
-  a.error = error[0] ? error : lib.easy_strerror(a.code);
+  a.error = error[0] ? error : lib.curl_easy_strerror(a.code);
   return a;
 }
 

@@ -20,46 +20,27 @@ namespace fs = std::filesystem;
 namespace {
 
 // libarchive, opened on the first unpack (util/shared_library.hpp): the functions used here.
+#define PHAROCTL_ARCHIVE_FUNCTIONS(F)                                                             \
+  F(archive_read_new) F(archive_read_free) F(archive_read_support_format_zip)                     \
+  F(archive_read_open_filename) F(archive_read_next_header) F(archive_read_data) F(archive_error_string) \
+  F(archive_entry_pathname) F(archive_entry_perm) F(archive_entry_filetype) F(archive_entry_symlink)
+
 struct ArchiveLibrary {
-  decltype(&::archive_read_new) read_new;
-  decltype(&::archive_read_free) read_free;
-  decltype(&::archive_read_support_format_zip) support_format_zip;
-  decltype(&::archive_read_open_filename) open_filename;
-  decltype(&::archive_read_next_header) next_header;
-  decltype(&::archive_read_data) read_data;
-  decltype(&::archive_error_string) error_string;
-  decltype(&::archive_entry_pathname) entry_pathname;
-  decltype(&::archive_entry_perm) entry_perm;
-  decltype(&::archive_entry_filetype) entry_filetype;
-  decltype(&::archive_entry_symlink) entry_symlink;
+  PHAROCTL_ARCHIVE_FUNCTIONS(PHAROCTL_DECLARE_FUNCTION)
 };
 
 const ArchiveLibrary& archive_library() {
-  static const ArchiveLibrary api = [] {
-    SharedLibrary lib("libarchive.so.13", "libarchive13");
-    ArchiveLibrary t{};
-    lib.bind(t.read_new, "archive_read_new");
-    lib.bind(t.read_free, "archive_read_free");
-    lib.bind(t.support_format_zip, "archive_read_support_format_zip");
-    lib.bind(t.open_filename, "archive_read_open_filename");
-    lib.bind(t.next_header, "archive_read_next_header");
-    lib.bind(t.read_data, "archive_read_data");
-    lib.bind(t.error_string, "archive_error_string");
-    lib.bind(t.entry_pathname, "archive_entry_pathname");
-    lib.bind(t.entry_perm, "archive_entry_perm");
-    lib.bind(t.entry_filetype, "archive_entry_filetype");
-    lib.bind(t.entry_symlink, "archive_entry_symlink");
-    return t;
-  }();
-  return api;
+  return load_library<ArchiveLibrary>("libarchive.so.13", "libarchive13", [](const SharedLibrary& lib, ArchiveLibrary& t) {
+    PHAROCTL_ARCHIVE_FUNCTIONS(PHAROCTL_BIND_FUNCTION)
+  });
 }
 
 struct ArchiveCloser {
-  void operator()(archive* a) const { archive_library().read_free(a); }
+  void operator()(archive* a) const { archive_library().archive_read_free(a); }
 };
 
 std::string archive_message(archive* a) {
-  const char* m = archive_library().error_string(a);
+  const char* m = archive_library().archive_error_string(a);
   return m ? m : "unreadable archive";
 }
 
@@ -96,7 +77,7 @@ void unpack_directory(const Member& m) {
 }
 
 void unpack_symlink(const Member& m) {
-  const char* t = archive_library().entry_symlink(m.entry);
+  const char* t = archive_library().archive_entry_symlink(m.entry);
   std::string target = t ? t : "";
   if (!link_stays_inside(m.rel, target)) {
     throw operation_failed(fmt::format("{}: refusing symlink '{}' -> '{}': it points out of the unpacked tree",
@@ -128,7 +109,7 @@ void unpack_file(const Member& m, std::vector<char>& buf) {
     throw operation_failed(fmt::format("{}: cannot create '{}': {}", m.zip.string(), m.name, std::strerror(errno)));
   }
   for (;;) {
-    la_ssize_t n = archive_library().read_data(m.a, buf.data(), buf.size());
+    la_ssize_t n = archive_library().archive_read_data(m.a, buf.data(), buf.size());
     if (n == 0) break;
     if (n < 0) {
       std::string why = archive_message(m.a);
@@ -175,9 +156,9 @@ std::string safe_member_path(const std::string& name) {
 
 std::vector<std::string> unpack_zip(const fs::path& zip, const fs::path& dest) {
   const ArchiveLibrary& lib = archive_library();
-  std::unique_ptr<archive, ArchiveCloser> a(lib.read_new());
-  lib.support_format_zip(a.get());
-  if (lib.open_filename(a.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK) {
+  std::unique_ptr<archive, ArchiveCloser> a(lib.archive_read_new());
+  lib.archive_read_support_format_zip(a.get());
+  if (lib.archive_read_open_filename(a.get(), zip.c_str(), 1 << 16) != ARCHIVE_OK) {
     throw operation_failed(fmt::format("{}: not a readable zip: {}", zip.string(), archive_message(a.get())));
   }
   fs::create_directories(dest);
@@ -185,12 +166,12 @@ std::vector<std::string> unpack_zip(const fs::path& zip, const fs::path& dest) {
   archive_entry* entry = nullptr;
   std::vector<char> buf(1 << 16);
   for (;;) {
-    int r = lib.next_header(a.get(), &entry);
+    int r = lib.archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) break;
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
       throw operation_failed(fmt::format("{}: corrupt zip: {}", zip.string(), archive_message(a.get())));
     }
-    const char* raw_name = lib.entry_pathname(entry);
+    const char* raw_name = lib.archive_entry_pathname(entry);
     std::string raw = raw_name ? raw_name : "";
     Member m{zip, a.get(), entry, safe_member_path(raw), shown(raw), {}, 0};
     if (m.rel.empty()) {
@@ -199,8 +180,8 @@ std::vector<std::string> unpack_zip(const fs::path& zip, const fs::path& dest) {
     }
     m.out = dest / m.rel;
     fs::create_directories(m.out.parent_path());
-    m.perm = lib.entry_perm(entry) & 0777;
-    switch (lib.entry_filetype(entry)) {
+    m.perm = lib.archive_entry_perm(entry) & 0777;
+    switch (lib.archive_entry_filetype(entry)) {
       case AE_IFDIR: unpack_directory(m); break;
       case AE_IFLNK: unpack_symlink(m); break;
       case AE_IFREG: unpack_file(m, buf); break;

@@ -4,16 +4,16 @@
 // Compiled against the header, not linked.
 #include <openssl/evp.h>
 
+#include "util/shared_library.hpp"
+
+#define PHAROCTL_CRYPTO_FUNCTIONS(F)                                                              \
+  F(EVP_MD_CTX_new) F(EVP_MD_CTX_free) F(EVP_sha256) F(EVP_DigestInit_ex) F(EVP_DigestUpdate) \
+  F(EVP_DigestFinal_ex) F(EVP_EncodeBlock)
+
 namespace pharoctl {
 
 struct CryptoLibrary {
-  decltype(&::EVP_MD_CTX_new) md_ctx_new;
-  decltype(&::EVP_MD_CTX_free) md_ctx_free;
-  decltype(&::EVP_sha256) sha256;
-  decltype(&::EVP_DigestInit_ex) digest_init;
-  decltype(&::EVP_DigestUpdate) digest_update;
-  decltype(&::EVP_DigestFinal_ex) digest_final;
-  decltype(&::EVP_EncodeBlock) encode_block;
+  PHAROCTL_CRYPTO_FUNCTIONS(PHAROCTL_DECLARE_FUNCTION)
 };
 
 // Throws Failure(kExitFailed) naming libcrypto.so.3 and its Debian package when it cannot be loaded.

@@ -85,13 +85,13 @@ void read_all(int fd, const std::filesystem::path& path, Consume consume) {
 
 std::string libcrypto_sha256(int fd, const std::filesystem::path& path) {
   const CryptoLibrary& lib = crypto_library();
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md(lib.md_ctx_new(), lib.md_ctx_free);
-  if (!md || lib.digest_init(md.get(), lib.sha256(), nullptr) != 1) throw std::bad_alloc();
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> md(lib.EVP_MD_CTX_new(), lib.EVP_MD_CTX_free);
+  if (!md || lib.EVP_DigestInit_ex(md.get(), lib.EVP_sha256(), nullptr) != 1) throw std::bad_alloc();
   // Cannot fail for an initialised SHA-256 context short of memory corruption.
-  read_all(fd, path, [&](const char* data, size_t size) { lib.digest_update(md.get(), data, size); });
+  read_all(fd, path, [&](const char* data, size_t size) { lib.EVP_DigestUpdate(md.get(), data, size); });
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  lib.digest_final(md.get(), digest, &len);
+  lib.EVP_DigestFinal_ex(md.get(), digest, &len);
   return hex(digest, len);
 }
 

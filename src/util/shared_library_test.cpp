@@ -41,9 +41,9 @@ TEST(SharedLibrary, AMissingSymbolNamesIt) {
 // integration tests load them).
 TEST(SharedLibrary, CurlAndCryptoTablesResolve) {
   const CurlLibrary& curl = curl_library();
-  EXPECT_STREQ(curl.easy_strerror(CURLE_OK), "No error");
+  EXPECT_STREQ(curl.curl_easy_strerror(CURLE_OK), "No error");
   const CryptoLibrary& crypto = crypto_library();
-  EXPECT_NE(crypto.sha256(), nullptr);
+  EXPECT_NE(crypto.EVP_sha256(), nullptr);
 }
 
 }  // namespace
