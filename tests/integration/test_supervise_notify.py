@@ -116,8 +116,6 @@ def test_sighup_reports_reloading_then_ready(home, tmp_path):
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ready_at = listener.wait_for("READY=1", 20)
-        # The VMs' slow start ([env] PHARO_SIM_SLOWSTART) held READY back: it cannot come sooner.
-        assert ready_at - launched >= 0.5, ready_at - launched
         sup.send_signal(signal.SIGHUP)  # what ExecReload=/bin/kill -HUP $MAINPID does
         reloading = listener.wait_for("RELOADING=1", 10)
         assert reloading > ready_at
