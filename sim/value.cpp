@@ -1,6 +1,13 @@
 #include "value.hpp"
 
 namespace sim {
+
+Value::Value() = default;
+Value::Value(const Value& other) = default;
+Value::Value(Value&& other) noexcept = default;
+Value& Value::operator=(const Value& other) = default;
+Value& Value::operator=(Value&& other) noexcept = default;
+Value::~Value() = default;
 namespace {
 std::string article(const std::string& cls) {
   if (cls.empty()) return "a";

@@ -26,6 +26,15 @@ struct Value {
   std::shared_ptr<Scope> scope;              // Block's defining scope
   std::shared_ptr<SimObject> obj;            // Object
 
+  // Out of line: a Value is large (a Number, a string, four pointers), and the message families
+  // return many of them; inlined, each return site would carry its own copy of these.
+  Value();
+  Value(const Value& other);
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
   static Value nil() { return {}; }
   static Value boolean(bool b) { Value v; v.kind = b ? Kind::True : Kind::False; return v; }
   static Value num(Number n) { Value v; v.kind = Kind::Number; v.number = std::move(n); return v; }
