@@ -38,7 +38,7 @@ class Tmux:
 
     def wait_for(self, text, count=1):
         try:
-            wait_until(lambda: self.screen().count(text) >= count, timeout=10, what=f"{text!r} on screen")
+            wait_until(lambda: self.screen().count(text) >= count, timeout=20, what=f"{text!r} on screen")
         except AssertionError as e:
             raise AssertionError(f"{e}; the screen:\n{self.screen()}") from None
         return self.screen()
