@@ -8,6 +8,56 @@ Value::Value(Value&& other) noexcept = default;
 Value& Value::operator=(const Value& other) = default;
 Value& Value::operator=(Value&& other) noexcept = default;
 Value::~Value() = default;
+
+Value Value::nil() { return {}; }
+Value Value::boolean(bool b) {
+  Value v;
+  v.kind = b ? Kind::True : Kind::False;
+  return v;
+}
+Value Value::num(Number n) {
+  Value v;
+  v.kind = Kind::Number;
+  v.number = std::move(n);
+  return v;
+}
+Value Value::integer(int64_t n) { return num(Number::integer(n)); }
+Value Value::string(std::string s) {
+  Value v;
+  v.kind = Kind::String;
+  v.text = std::move(s);
+  return v;
+}
+Value Value::symbol(std::string s) {
+  Value v;
+  v.kind = Kind::Symbol;
+  v.text = std::move(s);
+  return v;
+}
+Value Value::character(std::string s) {
+  Value v;
+  v.kind = Kind::Character;
+  v.text = std::move(s);
+  return v;
+}
+Value Value::klass(std::string s) {
+  Value v;
+  v.kind = Kind::Class;
+  v.text = std::move(s);
+  return v;
+}
+Value Value::array(std::vector<Value> e) {
+  Value v;
+  v.kind = Kind::Array;
+  v.elems = std::make_shared<std::vector<Value>>(std::move(e));
+  return v;
+}
+Value Value::object(std::shared_ptr<SimObject> o) {
+  Value v;
+  v.kind = Kind::Object;
+  v.obj = std::move(o);
+  return v;
+}
 namespace {
 std::string article(const std::string& cls) {
   if (cls.empty()) return "a";
