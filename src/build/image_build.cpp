@@ -187,6 +187,99 @@ BuildInputs build_inputs(const Home& home, const ServiceConfig& service_config) 
   return in;
 }
 
+namespace {
+
+// Runs build.st in the scratch directory with the credentials in its environment; with
+// options.progress, the VM's last line and the time taken on one redrawn line of stderr.
+RunResult run_build_script(const ServiceConfig& config, const Runtime& rt, const std::string& image,
+                           const fs::path& scratch, const BuildInputs& in, const BuildOptions& options,
+                           Clock::time_point started, const std::map<std::string, std::string>& secrets) {
+  RunRequest req;
+  req.argv = {rt.vm_path().string(), rt.headless, (scratch / (image + ".image")).string(), "st", "--save", "--quit",
+              "build.st"};
+  req.cwd = scratch;
+  req.timeout = options.timeout;
+  for (const auto& [k, v] : secrets) req.env[k] = v;
+  std::string phase = "starting the VM";
+  auto last_draw = Clock::now() - std::chrono::seconds(1);
+  req.on_output = [&](const std::string* line) {
+    if (line && !line->empty()) phase = *line;
+    if (!options.progress) return;
+    auto now = Clock::now();
+    if (now - last_draw < std::chrono::milliseconds(100)) return;
+    last_draw = now;
+    double secs = std::chrono::duration<double>(now - started).count();
+    std::string shown = clean_line(phase);
+    shown = shown.size() > 60 ? shown.substr(0, 57) + "..." : shown;
+    fmt::print(stderr, "\rbuilding {} {:5.1f}s  {}\x1b[K", config.name, secs, shown);
+  };
+  options.note(fmt::format("building {} on runtime {} (key {})", config.name, rt.display_name(), in.key));
+  RunResult run = run_command(req);
+  if (options.progress) fmt::print(stderr, "\r\x1b[K");
+  return run;
+}
+
+// What a failed build says: the VM's end, its last words, the tails of its output and log.
+std::string build_failure(const ServiceConfig& config, const fs::path& scratch, const RunResult& run) {
+  std::string out_tail = clean_text(last_lines(run.output, 20));
+  std::string log_tail = clean_text(file_tail(scratch / "PharoDebug.log", 20));
+  VmLastWords words;
+  words.feed_text(run.output);
+  std::string said = words.summary();
+  if (!log_tail.empty()) {
+    std::vector<std::string> first = meaningful_lines(file_tail(scratch / "PharoDebug.log", 1000));
+    if (!first.empty()) said += (said.empty() ? "" : "; ") + std::string("PharoDebug.log: ") + first.front();
+  }
+  std::string msg = fmt::format("build of {} failed: the VM {}{}", config.name,
+                                run.describe(),
+                                said.empty() ? "" : ": " + said);
+  if (!out_tail.empty()) msg += "\n--- VM output (last lines) ---\n" + out_tail;
+  if (!log_tail.empty()) msg += "\n--- PharoDebug.log (last lines) ---\n" + log_tail;
+  return msg;
+}
+
+// Only the image, changes, sources and the script that made them are kept.
+void keep_build_files(const fs::path& scratch, const std::string& image) {
+  for (const fs::directory_entry& e : fs::directory_iterator(scratch)) {
+    std::string n = e.path().filename().string();
+    if (n != image + ".image" && n != image + ".changes" && n != "build.st" && e.path().extension() != ".sources") {
+      fs::remove_all(e.path());
+    }
+  }
+}
+
+nlohmann::json build_manifest(const BuildInputs& in, const ServiceConfig& config, const std::string& image,
+                              const Runtime& rt, const ImageHeader& header, const fs::path& scratch,
+                              std::chrono::milliseconds duration) {
+  return {
+      {"key", in.key},
+      {"service", config.name},
+      {"image", image + ".image"},
+      {"created_at", utc_now_iso()},
+      {"duration_ms", duration.count()},
+      {"inputs",
+       {{"runtime", in.runtime},
+        {"base_image_sha256", in.base_image_sha256},
+        {"build_script_sha256", sha256_hex(in.script)},
+        {"repository", in.configured_repository},
+        {"resolved_repository", in.repository},
+        {"baseline", in.baseline},
+        {"groups", in.groups},
+        {"local_repository", in.local_repository},
+        {"local_repository_hash", in.local_repository_hash},
+        {"source_commit", in.source_commit}}},
+      {"sizes",
+       {{"image", header.file_size},
+        {"changes", fs::exists(scratch / (image + ".changes")) ? fs::file_size(scratch / (image + ".changes")) : 0}}},
+      {"vm_version", rt.vm_version},
+      {"runtime_version", rt.version},
+      {"image_format", header.format},
+      {"image_pharo_version", header.pharo_version},
+  };
+}
+
+}  // namespace
+
 BuildResult build_service(const Home& home, const ServiceConfig& config, const BuildOptions& options) {
   auto started = Clock::now();
   BuildResult result;
@@ -228,82 +321,17 @@ BuildResult build_service(const Home& home, const ServiceConfig& config, const B
   stage_base_image(rt, image, scratch);
   write_file_atomic(scratch / "build.st", in.script);
 
-  RunRequest req;
-  req.argv = {rt.vm_path().string(), rt.headless, (scratch / (image + ".image")).string(), "st", "--save", "--quit",
-              "build.st"};
-  req.cwd = scratch;
-  req.timeout = options.timeout;
-  for (const auto& [k, v] : secrets) req.env[k] = v;
-  std::string phase = "starting the VM";
-  auto last_draw = Clock::now() - std::chrono::seconds(1);
-  req.on_output = [&](const std::string* line) {
-    if (line && !line->empty()) phase = *line;
-    if (!options.progress) return;
-    auto now = Clock::now();
-    if (now - last_draw < std::chrono::milliseconds(100)) return;
-    last_draw = now;
-    double secs = std::chrono::duration<double>(now - started).count();
-    std::string shown = clean_line(phase);
-    shown = shown.size() > 60 ? shown.substr(0, 57) + "..." : shown;
-    fmt::print(stderr, "\rbuilding {} {:5.1f}s  {}\x1b[K", config.name, secs, shown);
-  };
-  options.note(fmt::format("building {} on runtime {} (key {})", config.name, rt.display_name(), in.key));
-  RunResult run = run_command(req);
-  if (options.progress) fmt::print(stderr, "\r\x1b[K");
+  RunResult run = run_build_script(config, rt, image, scratch, in, options, started, secrets);
   if (!run.ok() && !says_no_handler(run.output)) {
-    std::string out_tail = clean_text(last_lines(run.output, 20));
-    std::string log_tail = clean_text(file_tail(scratch / "PharoDebug.log", 20));
-    VmLastWords words;
-    words.feed_text(run.output);
-    std::string said = words.summary();
-    if (!log_tail.empty()) {
-      std::vector<std::string> first = meaningful_lines(file_tail(scratch / "PharoDebug.log", 1000));
-      if (!first.empty()) said += (said.empty() ? "" : "; ") + std::string("PharoDebug.log: ") + first.front();
-    }
-    std::string msg = fmt::format("build of {} failed: the VM {}{}", config.name,
-                                  run.describe(),
-                                  said.empty() ? "" : ": " + said);
-    if (!out_tail.empty()) msg += "\n--- VM output (last lines) ---\n" + out_tail;
-    if (!log_tail.empty()) msg += "\n--- PharoDebug.log (last lines) ---\n" + log_tail;
-    throw operation_failed(msg);
+    throw operation_failed(build_failure(config, scratch, run));
   }
   // Exit status 0 is not enough: the marker of a completed build.st, then the saved image's own
   // answer about NeoConsole and the baseline (build/build_proof.hpp).
   prove_build(config, rt, scratch, scratch / (image + ".image"), run, options.timeout);
   ImageHeader header = check_image_file(scratch / (image + ".image"));
-  // Only the image, changes, sources and the script that made them are kept.
-  for (const fs::directory_entry& e : fs::directory_iterator(scratch)) {
-    std::string n = e.path().filename().string();
-    if (n != image + ".image" && n != image + ".changes" && n != "build.st" && e.path().extension() != ".sources") {
-      fs::remove_all(e.path());
-    }
-  }
+  keep_build_files(scratch, image);
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  nlohmann::json manifest = {
-      {"key", in.key},
-      {"service", config.name},
-      {"image", image + ".image"},
-      {"created_at", utc_now_iso()},
-      {"duration_ms", result.duration.count()},
-      {"inputs",
-       {{"runtime", in.runtime},
-        {"base_image_sha256", in.base_image_sha256},
-        {"build_script_sha256", sha256_hex(in.script)},
-        {"repository", in.configured_repository},
-        {"resolved_repository", in.repository},
-        {"baseline", in.baseline},
-        {"groups", in.groups},
-        {"local_repository", in.local_repository},
-        {"local_repository_hash", in.local_repository_hash},
-        {"source_commit", in.source_commit}}},
-      {"sizes",
-       {{"image", header.file_size},
-        {"changes", fs::exists(scratch / (image + ".changes")) ? fs::file_size(scratch / (image + ".changes")) : 0}}},
-      {"vm_version", rt.vm_version},
-      {"runtime_version", rt.version},
-      {"image_format", header.format},
-      {"image_pharo_version", header.pharo_version},
-  };
+  nlohmann::json manifest = build_manifest(in, config, image, rt, header, scratch, result.duration);
   write_file_atomic(scratch / "manifest.json", manifest.dump(2) + "\n");
   if (fs::exists(result.dir)) fs::remove_all(result.dir);  // --no-cache: the new build replaces it
   if (::rename(scratch.c_str(), result.dir.c_str()) != 0) {

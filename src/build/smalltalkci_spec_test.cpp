@@ -1,12 +1,11 @@
 #include "build/smalltalkci_spec.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "util/failure.hpp"
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
@@ -58,13 +57,10 @@ TEST(SmalltalkCiSpec, RefusesWhatPharoctlCannotBuild) {
 
 class SmalltalkCiProject : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pharoctl-ston-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_ / "src");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "src"); }
   void write(const fs::path& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
-  fs::path dir_;
+  ScratchDirectory scratch_{"ston"};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(SmalltalkCiProject, DirectoryBecomesALocalRepositoryOfItsFormat) {

@@ -76,11 +76,8 @@ void ask_source(ServiceConfig& c, const NewFlags& f, Answer& answer) {
   parse_groups(groups_text, c.source.groups);
 }
 
-int run_new(NewFlags f, const Globals& g) {
-  Home home = g.resolve_home();
-  const bool interactive = !f.yes && ::isatty(STDIN_FILENO) == 1;
-  Prompter prompter(std::cin, std::cout);
-
+// The service's name and fields, from the flags or asked on a terminal.
+ServiceConfig answer_questions(const NewFlags& f, const Home& home, bool interactive, Prompter& prompter) {
   // A flag's value is checked as strictly as an answer; a bad flag is bad usage even on a terminal.
   auto from_flag = [](const char* field, const char* flag, const std::string& value,
                       const Prompter::Check& check) -> std::string {
@@ -126,7 +123,11 @@ int run_new(NewFlags f, const Globals& g) {
                                   });
   parse_int_in(count_text, 1, kMaxInstances, c.instances);
 
-  // Ports: the defaults are the next free set; an explicit or typed port must be free.
+  return c;
+}
+
+// Ports: the defaults are the next free set; an explicit or typed port must be free.
+void choose_ports(ServiceConfig& c, const NewFlags& f, const Home& home, bool interactive, Prompter& prompter) {
   auto taken = ports_of_services(home, c.name);
   auto listening = listening_tcp_ports();
   PortRequest req;
@@ -135,7 +136,7 @@ int run_new(NewFlags f, const Globals& g) {
     const char* field;
     const char* flag;
     const char* prompt;
-    std::optional<std::string>* given;
+    const std::optional<std::string>* given;
     std::optional<int> PortRequest::*slot;
   };
   const PortQuestion port_questions[] = {
@@ -181,7 +182,9 @@ int run_new(NewFlags f, const Globals& g) {
   c.console.metrics_port = ports.metrics;
   if (std::string why = check_service_ports(c); !why.empty()) throw usage_error("ports: " + why);
 
-  NewServiceResult r = create_service(home, c);
+}
+
+void report_new(const ServiceConfig& c, const NewServiceResult& r, const Home& home, const Globals& g) {
   if (g.json) {
     nlohmann::json j = {{"name", c.name},
                         {"dir", r.dir.string()},
@@ -192,7 +195,7 @@ int run_new(NewFlags f, const Globals& g) {
                         {"runtime", c.runtime}};
     for (const auto& p : r.written) j["written"].push_back(p.string());
     fmt::print("{}\n", j.dump(2));
-    return kExitOk;
+    return;
   }
   if (!g.quiet) {
     fmt::print("created service {} in {}\n", c.name, r.dir.string());
@@ -213,6 +216,16 @@ int run_new(NewFlags f, const Globals& g) {
     }
     fmt::print("next: edit {}, then pharoctl start {}\n", (r.dir / c.app.start).string(), c.name);
   }
+}
+
+int run_new(NewFlags f, const Globals& g) {
+  Home home = g.resolve_home();
+  const bool interactive = !f.yes && ::isatty(STDIN_FILENO) == 1;
+  Prompter prompter(std::cin, std::cout);
+  ServiceConfig c = answer_questions(f, home, interactive, prompter);
+  choose_ports(c, f, home, interactive, prompter);
+  NewServiceResult r = create_service(home, c);
+  report_new(c, r, home, g);
   return kExitOk;
 }
 

@@ -1,7 +1,5 @@
 #include "deploy/deployer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <deque>
 
@@ -9,6 +7,7 @@
 
 #include "deploy/release_source.hpp"
 #include "util/atomic_file.hpp"
+#include "util/scratch_directory.hpp"
 #include "util/failure.hpp"
 
 namespace fs = std::filesystem;
@@ -61,10 +60,6 @@ class FakeRestarter : public ServiceRestarter {
 class DeployerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root = fs::temp_directory_path() /
-           ("pharoctl-deployer-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root);
     paths.emplace(root / "shop", "shop");
     fs::path b = paths->builds() / "k1";
     fs::create_directories(b);
@@ -74,7 +69,6 @@ class DeployerTest : public ::testing::Test {
     store.emplace(*paths);
     fake.emplace(*paths);
   }
-  void TearDown() override { fs::remove_all(root); }
 
   DeployResult deploy(std::time_t t) {
     Deployer d(*store, *fake, [this](const std::string& l) { said.push_back(l); });
@@ -84,7 +78,8 @@ class DeployerTest : public ::testing::Test {
     return d.deploy(c, std::chrono::system_clock::from_time_t(t), "bob");
   }
 
-  fs::path root;
+  ScratchDirectory scratch{"deployer"};
+  const fs::path root = scratch.path();
   std::optional<ServicePaths> paths;
   std::optional<ReleaseStore> store;
   std::optional<FakeRestarter> fake;

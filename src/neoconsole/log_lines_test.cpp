@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
+
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl::neoconsole {
 namespace {
@@ -12,15 +13,11 @@ namespace fs = std::filesystem;
 
 class LogLinesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/pharoctl-logs-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   void write(const std::string& name, const std::string& text, std::ios::openmode mode = std::ios::trunc) {
     std::ofstream(dir_ / name, std::ios::binary | std::ios::out | mode) << text;
   }
-  fs::path dir_;
+  ScratchDirectory scratch_{"logs"};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST(LogTime, ParsesSupervisorAndZincStamps) {
@@ -76,8 +73,7 @@ namespace pharoctl::neoconsole {
 namespace {
 
 TEST(LastLines, ReadsOnlyTheEndAndStopsAtCompleteLines) {
-  char tmpl[] = "/tmp/pharoctl-last-XXXXXX";
-  fs::path dir = ::mkdtemp(tmpl);
+  ScratchDirectory dir("last");
   fs::path f = dir / "a.log";
   {
     std::ofstream out(f, std::ios::binary);
@@ -91,7 +87,6 @@ TEST(LastLines, ReadsOnlyTheEndAndStopsAtCompleteLines) {
   EXPECT_EQ(end, fs::file_size(f) - 7);
   std::string all = last_lines_of(f, 200000, end);
   EXPECT_EQ(all.substr(0, 14), "line 0\nline 1\n");
-  fs::remove_all(dir);
 }
 
 }  // namespace

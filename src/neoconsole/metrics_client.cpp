@@ -5,24 +5,11 @@
 #include "neoconsole/console_input.hpp"
 #include "net/http_client.hpp"
 #include "util/failure.hpp"
+#include "util/lines.hpp"
 
 namespace pharoctl::neoconsole {
 
 namespace {
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t eol = text.find('\n', start);
-    std::string line = text.substr(start, eol == std::string::npos ? std::string::npos : eol - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    out.push_back(line);
-    if (eol == std::string::npos) break;
-    start = eol + 1;
-  }
-  return out;
-}
 
 MetricInfo split_entry(const std::string& entry) {
   size_t dash = entry.find(" - ");
@@ -43,7 +30,8 @@ std::string one_line(std::string s) {
 std::vector<MetricInfo> parse_metric_list(const std::string& body) {
   std::vector<MetricInfo> out;
   const std::string prefix = "/metrics/";
-  for (const std::string& line : split_lines(body)) {
+  for (std::string_view view : split_lines(body)) {
+    std::string line(view);
     if (line.rfind(prefix, 0) != 0) continue;
     out.push_back(split_entry(line.substr(prefix.size())));
   }
@@ -52,7 +40,8 @@ std::vector<MetricInfo> parse_metric_list(const std::string& body) {
 
 std::vector<MetricInfo> parse_known_metrics(const std::string& answer) {
   std::vector<MetricInfo> out;
-  for (const std::string& line : split_lines(answer)) {
+  for (std::string_view view : split_lines(answer)) {
+    std::string line(view);
     if (line.rfind("  ", 0) != 0) continue;
     MetricInfo m = split_entry(line);
     if (!m.name.empty()) out.push_back(m);

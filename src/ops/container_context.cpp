@@ -13,6 +13,7 @@
 #include "render/containerfile.hpp"
 #include "render/run_script.hpp"
 #include "util/atomic_file.hpp"
+#include "util/copy_file.hpp"
 #include "util/failure.hpp"
 #include "process/run_command.hpp"
 
@@ -34,15 +35,29 @@ bool part_of_libc(const std::string& soname) {
   return kLibc.count(soname) > 0 || soname.rfind("ld-linux", 0) == 0 || soname.rfind("linux-vdso", 0) == 0;
 }
 
-void copy_into(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::create_directories(to.parent_path(), ec);
-  if (fs::is_directory(from)) {
-    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+// A file, a symlink (as a link) or a tree, replacing a file of the same name; the files go
+// through copy_file_reporting, so that a full disk says ENOSPC like every other copy.
+void copy_entry(const fs::path& from, const fs::path& to) {
+  fs::file_status st = fs::symlink_status(from);
+  if (fs::is_symlink(st)) {
+    fs::remove(to);
+    fs::create_symlink(fs::read_symlink(from), to);
+  } else if (fs::is_directory(st)) {
+    fs::create_directories(to);
+    for (const fs::directory_entry& e : fs::directory_iterator(from)) copy_entry(e.path(), to / e.path().filename());
   } else {
-    fs::copy(from, to, fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
+    fs::remove(to);
+    copy_file_reporting(from, to);
   }
-  if (ec) throw operation_failed(fmt::format("cannot copy {} into the image's build context: {}", from.string(), ec.message()));
+}
+
+void copy_into(const fs::path& from, const fs::path& to) {
+  try {
+    fs::create_directories(to.parent_path());
+    copy_entry(from, to);
+  } catch (const fs::filesystem_error& e) {
+    throw operation_failed(fmt::format("cannot copy {} into the image's build context: {}", from.string(), e.code().message()));
+  }
 }
 
 void write_text(const fs::path& file, const std::string& text, fs::perms mode = fs::perms(0644)) {
@@ -179,7 +194,8 @@ ContainerContext write_container_context(const ContainerContextRequest& q, const
   for (const fs::path& lib : out.libraries) {
     fs::path to = in_context(rootfs, fs::path(ContainerPaths::kLibDir) / lib.filename());
     fs::create_directories(to.parent_path());
-    fs::copy_file(fs::canonical(lib), to, fs::copy_options::overwrite_existing);
+    fs::remove(to);
+    copy_file_reporting(fs::canonical(lib), to);
   }
   if (!out.libraries.empty())
     write_text(rootfs / "etc/ld.so.conf.d/pharoctl.conf",

@@ -47,6 +47,148 @@ std::string read_or_empty(const fs::path& p) {
   }
 }
 
+// One service's checks: what they read, where their findings go.
+struct ServiceCheck {
+  const Home& home;
+  const std::string& name;
+  const ServicePaths& paths;
+  const ServiceConfig& c;
+  std::vector<Finding>& out;
+  void add(Level l, const char* check, std::string m) const { out.push_back({l, name, check, std::move(m)}); }
+};
+
+// The supervisor runs the service.toml it applied last; an edit since waits for a restart.
+void check_applied_config(const ServiceCheck& s, bool supervised) {
+  const ServicePaths& paths = s.paths;
+  const std::string& name = s.name;
+  if (!supervised) return;
+  try {
+    ServiceStatus live = ControlClient(paths).status(std::chrono::milliseconds(3000));
+    if (!live.config_digest.empty() && live.config_digest != service_config_digest(paths.service_toml())) {
+      s.add(Level::Warn, "config",
+          fmt::format("{} differs from the configuration the running supervisor applied; `pharoctl restart {}` "
+                      "applies it",
+                      paths.service_toml().string(), name));
+    }
+  } catch (const std::exception&) {
+    // An unresponsive supervisor is reported by status; nothing to compare here.
+  }
+}
+
+// Pid files: which instances are proven to run (returned), and which files are stale.
+std::set<int> check_pid_files(const ServiceCheck& s, bool supervised) {
+  const ServicePaths& paths = s.paths;
+  const ServiceConfig& c = s.c;
+  const std::string& name = s.name;
+  std::set<int> running;
+  std::set<std::string> expected;
+  for (int i = 0; i < c.instances; ++i) {
+    fs::path pid = paths.pid_file(i, c.instances);
+    expected.insert(pid.filename().string());
+    PidFileState st = PidFile(pid).inspect();
+    if (!st.exists) continue;
+    if (st.verdict.proven) {
+      running.insert(i);
+      s.add(Level::Ok, "pids", fmt::format("{}: pid {} is this service's VM", pid.filename().string(), st.pid));
+    } else if (st.pid > 0 && process_alive(st.pid)) {
+      // The pid was recycled: a live process that is not this service's VM. Say so plainly.
+      std::vector<std::string> args = read_proc_cmdline(st.pid);
+      std::string cmd = args.empty() ? std::string("?") : args.front();
+      for (size_t a = 1; a < args.size() && cmd.size() < 80; ++a) cmd += " " + args[a];
+      s.add(Level::Warn, "pids",
+          fmt::format("{} is stale ({}): pid {} is a live stranger ({}), not a VM of {}; {}, and never kill that pid",
+                      pid.string(), st.verdict.reason.empty() ? "unreadable" : st.verdict.reason, st.pid,
+                      cmd.substr(0, 100), name,
+                      supervised ? "the supervisor will rewrite the file" : "remove the file or start the service"));
+    } else {
+      s.add(Level::Warn, "pids",
+          fmt::format("{} is stale ({}): nothing runs under it; harmless, {} (never kill that pid)", pid.string(),
+                      st.verdict.reason.empty() ? "unreadable" : st.verdict.reason,
+                      supervised ? "the supervisor will rewrite it" : "remove it or start the service"));
+    }
+  }
+  std::error_code ec;
+  const std::regex pid_name(name + R"((\.[0-9]+)?\.pid)");
+  for (const auto& entry : fs::directory_iterator(paths.run(), ec)) {
+    std::string n = entry.path().filename().string();
+    if (std::regex_match(n, pid_name) && !expected.count(n)) {
+      s.add(Level::Warn, "pids", fmt::format("{} belongs to no instance of the current [instances].count = {} (remove it once "
+                                           "nothing runs under it)", entry.path().string(), c.instances));
+    }
+  }
+  return running;
+}
+
+void check_ports(const ServiceCheck& s, const std::set<int>& listening, const std::set<int>& running) {
+  const ServiceConfig& c = s.c;
+  const std::string& name = s.name;
+  // Ports held by another program while this service is not running here (clashes with other
+  // services are among the preflight findings above).
+  for (int i = 0; i < c.instances; ++i) {
+    const std::pair<const char*, int> ports[] = {
+        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
+    for (const auto& [field, port] : ports) {
+      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
+      if (listening.count(port) && !running.count(i)) {
+        s.add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
+                                               "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
+                                               port, who, name, port));
+      }
+    }
+  }
+  if (auto range = ephemeral_port_range()) {
+    std::vector<int> exposed = exposed_to_ephemeral(c.all_ports(), *range, reserved_ports());
+    if (!exposed.empty()) {
+      std::string list = port_list_text(exposed);
+      s.add(Level::Warn, "ports",
+          fmt::format("port{} {} lie{} in the kernel's ephemeral range {}-{} (net.ipv4.ip_local_port_range): any "
+                      "outgoing connection may take one and keep the VM from binding it; reserve them with "
+                      "`sysctl -w net.ipv4.ip_local_reserved_ports={}` and the same line in /etc/sysctl.d/ "
+                      "(see `pharoctl enable --help`), or move them below {}",
+                      exposed.size() == 1 ? "" : "s", list, exposed.size() == 1 ? "s" : "", range->low, range->high,
+                      list, range->low));
+    }
+  }
+}
+
+void check_generated_files(const ServiceCheck& s, bool fix) {
+  const ServicePaths& paths = s.paths;
+  const ServiceConfig& c = s.c;
+  const std::string& name = s.name;
+  const Home& home = s.home;
+  std::error_code ec;
+  // Generated files in step with service.toml.
+  bool stale_scripts = false;
+  for (int i = 0; i < c.instances; ++i) {
+    if (read_or_empty(paths.run_script(i, c.instances)) != render_run_script(c, paths, i)) stale_scripts = true;
+  }
+  if (stale_scripts && fix) {
+    write_run_scripts(c, paths);
+    s.add(Level::Ok, "files", "run scripts rewritten from service.toml");
+  } else if (stale_scripts) {
+    s.add(Level::Warn, "files", fmt::format("run scripts under {} differ from service.toml (pharoctl doctor {} --fix, or they "
+                                          "are rewritten at the next start)", paths.run().string(), name));
+  } else {
+    s.add(Level::Ok, "files", "run scripts match service.toml");
+  }
+  bool unit = fs::exists(system_file_path(SystemKind::Systemd, name), ec);
+  for (SystemKind kind : {SystemKind::Systemd, SystemKind::Initd, SystemKind::Monit}) {
+    fs::path installed = system_file_path(kind, name);
+    if (!fs::exists(installed, ec)) continue;
+    try {
+      SystemFile f = render_system_file(kind, c, make_install_context(home, c, unit));
+      if (read_or_empty(installed) == f.content) {
+        s.add(Level::Ok, "files", fmt::format("{} matches service.toml", installed.string()));
+      } else {
+        s.add(Level::Warn, "files", fmt::format("{} differs from service.toml (sudo pharoctl --home {} enable {} --{})",
+                                              installed.string(), home.root().string(), name, to_string(kind)));
+      }
+    } catch (const std::exception& e) {
+      s.add(Level::Error, "files", fmt::format("{}: cannot render: {}", installed.string(), e.what()));
+    }
+  }
+}
+
 void check_service(const Home& home, const std::string& name, bool fix, const std::set<int>& listening,
                    std::vector<Finding>& out) {
   auto add = [&](Level l, const char* check, std::string m) { out.push_back({l, name, check, std::move(m)}); };
@@ -64,117 +206,12 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
   // deploy and run refuse on, in their words.
   for (Finding& f : preflight_findings(home, c, PreflightFor::Run)) out.push_back(std::move(f));
 
-  // Pid files: which instances are proven to run.
-  std::set<int> running;
+  const ServiceCheck s{home, name, paths, c, out};
   const bool supervised = FileLock::is_held(paths.supervisor_lock());
-  if (supervised) {
-    // The supervisor runs the service.toml it applied last; an edit since waits for a restart.
-    try {
-      ServiceStatus live = ControlClient(paths).status(std::chrono::milliseconds(3000));
-      if (!live.config_digest.empty() && live.config_digest != service_config_digest(paths.service_toml())) {
-        add(Level::Warn, "config",
-            fmt::format("{} differs from the configuration the running supervisor applied; `pharoctl restart {}` "
-                        "applies it",
-                        paths.service_toml().string(), name));
-      }
-    } catch (const std::exception&) {
-      // An unresponsive supervisor is reported by status; nothing to compare here.
-    }
-  }
-  std::set<std::string> expected;
-  for (int i = 0; i < c.instances; ++i) {
-    fs::path pid = paths.pid_file(i, c.instances);
-    expected.insert(pid.filename().string());
-    PidFileState st = PidFile(pid).inspect();
-    if (!st.exists) continue;
-    if (st.verdict.proven) {
-      running.insert(i);
-      add(Level::Ok, "pids", fmt::format("{}: pid {} is this service's VM", pid.filename().string(), st.pid));
-    } else if (st.pid > 0 && process_alive(st.pid)) {
-      // The pid was recycled: a live process that is not this service's VM. Say so plainly.
-      std::vector<std::string> args = read_proc_cmdline(st.pid);
-      std::string cmd = args.empty() ? std::string("?") : args.front();
-      for (size_t a = 1; a < args.size() && cmd.size() < 80; ++a) cmd += " " + args[a];
-      add(Level::Warn, "pids",
-          fmt::format("{} is stale ({}): pid {} is a live stranger ({}), not a VM of {}; {}, and never kill that pid",
-                      pid.string(), st.verdict.reason.empty() ? "unreadable" : st.verdict.reason, st.pid,
-                      cmd.substr(0, 100), name,
-                      supervised ? "the supervisor will rewrite the file" : "remove the file or start the service"));
-    } else {
-      add(Level::Warn, "pids",
-          fmt::format("{} is stale ({}): nothing runs under it; harmless, {} (never kill that pid)", pid.string(),
-                      st.verdict.reason.empty() ? "unreadable" : st.verdict.reason,
-                      supervised ? "the supervisor will rewrite it" : "remove it or start the service"));
-    }
-  }
-  std::error_code ec;
-  const std::regex pid_name(name + R"((\.[0-9]+)?\.pid)");
-  for (const auto& entry : fs::directory_iterator(paths.run(), ec)) {
-    std::string n = entry.path().filename().string();
-    if (std::regex_match(n, pid_name) && !expected.count(n)) {
-      add(Level::Warn, "pids", fmt::format("{} belongs to no instance of the current [instances].count = {} (remove it once "
-                                           "nothing runs under it)", entry.path().string(), c.instances));
-    }
-  }
-
-  // Ports held by another program while this service is not running here (clashes with other
-  // services are among the preflight findings above).
-  for (int i = 0; i < c.instances; ++i) {
-    const std::pair<const char*, int> ports[] = {
-        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
-    for (const auto& [field, port] : ports) {
-      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
-      if (listening.count(port) && !running.count(i)) {
-        add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
-                                               "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
-                                               port, who, name, port));
-      }
-    }
-  }
-  if (auto range = ephemeral_port_range()) {
-    std::vector<int> exposed = exposed_to_ephemeral(c.all_ports(), *range, reserved_ports());
-    if (!exposed.empty()) {
-      std::string list = port_list_text(exposed);
-      add(Level::Warn, "ports",
-          fmt::format("port{} {} lie{} in the kernel's ephemeral range {}-{} (net.ipv4.ip_local_port_range): any "
-                      "outgoing connection may take one and keep the VM from binding it; reserve them with "
-                      "`sysctl -w net.ipv4.ip_local_reserved_ports={}` and the same line in /etc/sysctl.d/ "
-                      "(see `pharoctl enable --help`), or move them below {}",
-                      exposed.size() == 1 ? "" : "s", list, exposed.size() == 1 ? "s" : "", range->low, range->high,
-                      list, range->low));
-    }
-  }
-
-  // Generated files in step with service.toml.
-  bool stale_scripts = false;
-  for (int i = 0; i < c.instances; ++i) {
-    if (read_or_empty(paths.run_script(i, c.instances)) != render_run_script(c, paths, i)) stale_scripts = true;
-  }
-  if (stale_scripts && fix) {
-    write_run_scripts(c, paths);
-    add(Level::Ok, "files", "run scripts rewritten from service.toml");
-  } else if (stale_scripts) {
-    add(Level::Warn, "files", fmt::format("run scripts under {} differ from service.toml (pharoctl doctor {} --fix, or they "
-                                          "are rewritten at the next start)", paths.run().string(), name));
-  } else {
-    add(Level::Ok, "files", "run scripts match service.toml");
-  }
-  bool unit = fs::exists(system_file_path(SystemKind::Systemd, name), ec);
-  for (SystemKind kind : {SystemKind::Systemd, SystemKind::Initd, SystemKind::Monit}) {
-    fs::path installed = system_file_path(kind, name);
-    if (!fs::exists(installed, ec)) continue;
-    try {
-      SystemFile f = render_system_file(kind, c, make_install_context(home, c, unit));
-      if (read_or_empty(installed) == f.content) {
-        add(Level::Ok, "files", fmt::format("{} matches service.toml", installed.string()));
-      } else {
-        add(Level::Warn, "files", fmt::format("{} differs from service.toml (sudo pharoctl --home {} enable {} --{})",
-                                              installed.string(), home.root().string(), name, to_string(kind)));
-      }
-    } catch (const std::exception& e) {
-      add(Level::Error, "files", fmt::format("{}: cannot render: {}", installed.string(), e.what()));
-    }
-  }
+  check_applied_config(s, supervised);
+  std::set<int> running = check_pid_files(s, supervised);
+  check_ports(s, listening, running);
+  check_generated_files(s, fix);
 }
 
 // The runtime against runtime.toml: a changed file means something wrote a runtime that every

@@ -14,6 +14,7 @@
 #include "render/service_toml.hpp"
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
+#include "util/directory_guard.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -80,24 +81,6 @@ std::string parse_int_in(const std::string& text, int lo, int hi, int& out) {
 
 namespace {
 
-// Removes a half-built service directory unless it was handed over.
-class TempDir {
- public:
-  explicit TempDir(fs::path p) : path_(std::move(p)) {}
-  ~TempDir() {
-    if (!path_.empty()) {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  void release() { path_.clear(); }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
@@ -110,13 +93,8 @@ NewServiceResult create_service(const Home& home, const ServiceConfig& config) {
   ServiceConfig reread = parse_service_config(toml, (home.root() / config.name / "service.toml").string());
 
   fs::create_directories(home.root());
-  std::string pattern = (home.root() / fmt::format(".{}.new-XXXXXX", config.name)).string();
-  std::vector<char> buf(pattern.begin(), pattern.end());
-  buf.push_back('\0');
-  if (!::mkdtemp(buf.data())) {
-    throw operation_failed(fmt::format("cannot create a directory in {}: {}", home.root().string(), std::strerror(errno)));
-  }
-  TempDir tmp{fs::path(buf.data())};
+  // A half-built service directory goes unless it was renamed into place.
+  DirectoryGuard tmp(make_unique_directory(home.root(), fmt::format(".{}.new-", config.name)));
   fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                   fs::perms::others_read | fs::perms::others_exec);
   ServicePaths staged(tmp.path(), config.name);

@@ -4,20 +4,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
 
-std::filesystem::path scratch(const char* name) {
-  auto p = std::filesystem::temp_directory_path() / fmt::format("pharoctl-lock-{}-{}", ::getpid(), name);
-  std::filesystem::remove(p);
-  return p;
-}
-
 TEST(FileLock, ExclusiveWhileHeldFreeAfter) {
-  auto path = scratch("a");
+  ScratchDirectory scratch("lock");
+  auto path = scratch / "lock";
   EXPECT_FALSE(FileLock::is_held(path));
   {
     auto lock = FileLock::try_acquire(path);
@@ -30,11 +26,11 @@ TEST(FileLock, ExclusiveWhileHeldFreeAfter) {
   }
   EXPECT_FALSE(FileLock::is_held(path));
   EXPECT_TRUE(FileLock::try_acquire(path));
-  std::filesystem::remove(path);
 }
 
 TEST(FileLock, GoesWithTheHolderProcess) {
-  auto path = scratch("b");
+  ScratchDirectory scratch("lock");
+  auto path = scratch / "lock";
   int ready[2];
   ASSERT_EQ(::pipe(ready), 0);
   pid_t child = ::fork();
@@ -54,18 +50,17 @@ TEST(FileLock, GoesWithTheHolderProcess) {
   EXPECT_FALSE(FileLock::is_held(path));
   ::close(ready[0]);
   ::close(ready[1]);
-  std::filesystem::remove(path);
 }
 
 TEST(FileLock, ProbeDoesNotMakeAnAcquirerFail) {
-  auto path = scratch("c");
+  ScratchDirectory scratch("lock");
+  auto path = scratch / "lock";
   // is_held() takes a shared lock for an instant; an acquirer with patience still wins.
   for (int i = 0; i < 50; ++i) {
     EXPECT_FALSE(FileLock::is_held(path));
     auto lock = FileLock::try_acquire(path, std::chrono::milliseconds(200));
     EXPECT_TRUE(lock);
   }
-  std::filesystem::remove(path);
 }
 
 }  // namespace

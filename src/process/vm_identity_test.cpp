@@ -11,6 +11,7 @@
 #include "process/proc_info.hpp"
 #include "process/spawn.hpp"
 #include "process/terminate.hpp"
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
@@ -33,11 +34,8 @@ struct Sleeper {
 
 class PidFileTest : public ::testing::Test {
  protected:
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("pharoctl-pid-" + std::to_string(::getpid()) + "-" +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  void SetUp() override { std::filesystem::create_directories(dir); }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  ScratchDirectory scratch{"pid"};
+  const std::filesystem::path dir = scratch.path();
 };
 
 TEST_F(PidFileTest, ProvesTheRecordedProcess) {

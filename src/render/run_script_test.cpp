@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "util/atomic_file.hpp"
+#include "util/scratch_directory.hpp"
 
 using namespace pharoctl;
 namespace fs = std::filesystem;
@@ -42,9 +43,8 @@ TEST(RunScript, LoadOnStartLoadsTheBaselineBeforeApp) {
 }
 
 TEST(RunScript, WriteRemovesScriptsOfGoneInstances) {
-  fs::path dir = fs::temp_directory_path() / ("run_script_test_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  ServicePaths p(dir, "shop");
+  ScratchDirectory scratch("run-script");
+  ServicePaths p(scratch / "shop", "shop");
   ServiceConfig three = parse_service_config("name = \"shop\"\n[instances]\ncount = 3\n", "service.toml");
   EXPECT_TRUE(write_run_scripts(three, p));
   EXPECT_FALSE(write_run_scripts(three, p));  // unchanged content: nothing written
@@ -55,5 +55,4 @@ TEST(RunScript, WriteRemovesScriptsOfGoneInstances) {
   EXPECT_FALSE(fs::exists(p.run() / "run-shop.0.st"));
   EXPECT_FALSE(fs::exists(p.run() / "run-shop.2.st"));
   EXPECT_TRUE(fs::exists(p.run() / "run-other.st"));
-  fs::remove_all(dir);
 }

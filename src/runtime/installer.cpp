@@ -25,6 +25,7 @@
 #include "service/value_rules.hpp"
 #include "util/atomic_file.hpp"
 #include "util/copy_file.hpp"
+#include "util/directory_guard.hpp"
 #include "util/failure.hpp"
 #include "process/run_command.hpp"
 #include "util/sha256.hpp"
@@ -63,36 +64,30 @@ void remove_stale_scratch(const Home& home) {
 // A directory under runtimes/ that becomes the runtime by one rename, or disappears.
 class Scratch {
  public:
-  explicit Scratch(const Home& home) {
-    fs::create_directories(home.runtimes());
-    remove_stale_scratch(home);
-    std::random_device rd;
-    dir_ = home.runtimes() / fmt::format("{}{}-{:08x}", kScratchPrefix, ::getpid(), rd());
-    fs::create_directory(dir_);
-    fs::permissions(dir_, fs::perms(0755));
-  }
-  ~Scratch() {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
+  explicit Scratch(const Home& home) : dir_(make(home)) { fs::permissions(dir(), fs::perms(0755)); }
 
-  const fs::path& dir() const { return dir_; }
+  const fs::path& dir() const { return dir_.path(); }
   // rename(2) into place; false when `target` exists already (another install won the race).
   bool commit(const fs::path& target) {
-    if (::rename(dir_.c_str(), target.c_str()) != 0) {
+    if (::rename(dir().c_str(), target.c_str()) != 0) {
       if (errno == EEXIST || errno == ENOTEMPTY) return false;
-      throw operation_failed(fmt::format("cannot move {} to {}: {}", dir_.string(), target.string(), std::strerror(errno)));
+      throw operation_failed(fmt::format("cannot move {} to {}: {}", dir().string(), target.string(), std::strerror(errno)));
     }
-    dir_.clear();
+    dir_.release();
     return true;
   }
 
  private:
-  fs::path dir_;
+  static fs::path make(const Home& home) {
+    fs::create_directories(home.runtimes());
+    remove_stale_scratch(home);
+    std::random_device rd;
+    fs::path dir = home.runtimes() / fmt::format("{}{}-{:08x}", kScratchPrefix, ::getpid(), rd());
+    fs::create_directory(dir);
+    return dir;
+  }
+
+  DirectoryGuard dir_;
 };
 
 std::vector<RuntimeFile> record_files(const fs::path& root) {
@@ -169,6 +164,61 @@ void warn_missing_companions(const InstallOptions& options, const RuntimeLayout&
       layout.sources_candidates.empty() ? "" : fmt::format("; present but not this version's: {}", fmt::join(layout.sources_candidates, ", "))));
 }
 
+// The Pharo version the runtime's files say, and where from: the image's header (Pharo 11+),
+// else its printVersion handler (asked on a copy), else the name of its one sources file.
+struct FoundVersion {
+  std::string version;  // "" when nothing told
+  std::string from;
+  ImageVersion said;  // printVersion's answer, when asked
+};
+
+FoundVersion find_pharo_version(const fs::path& dir, const RuntimeLayout& layout, const ImageHeader& header,
+                                const VmProbe& probe, const fs::path& probe_dir, const InstallOptions& options) {
+  FoundVersion f;
+  if (header.pharo_version) {
+    f.version = std::to_string(header.pharo_version);
+    f.from = "header";
+    return f;
+  }
+  std::optional<VmGeneration> guess = probe.generation ? probe.generation : generation_for_version(options.version);
+  options.note("asking the image its version (printVersion, on a copy)");
+  if (auto v = ask_image_version(dir / layout.vm, headless_option(guess.value_or(VmGeneration::Old)), dir / layout.image,
+                                 probe_dir / "version")) {
+    f.said = *v;
+    f.version = v->version;
+    f.from = "printVersion";
+  } else if (layout.sources_candidates.size() == 1) {
+    f.version = version_from_sources_name(fs::path(layout.sources_candidates.front()).filename().string());
+    if (!f.version.empty()) f.from = "sources file name";
+  }
+  return f;
+}
+
+// The VM's generation (which decides its headless option): as the VM answers --version, else
+// the one the Pharo version ships with.
+void choose_generation(Runtime& r, const VmProbe& probe, const std::string& version, const RuntimeLayout& layout,
+                       const InstallOptions& options) {
+  std::optional<VmGeneration> by_version = generation_for_version(version);
+  if (probe.generation) {
+    r.generation = *probe.generation;
+    r.vm_generation_from = probe.how;
+    if (by_version && *by_version != r.generation) {
+      options.note(fmt::format("warning: the VM answers as {} generation ({}) but Pharo {} ships with the {} one",
+                               to_string(r.generation), probe.version_line, version, to_string(*by_version)));
+    }
+  } else if (by_version) {
+    r.generation = *by_version;
+    r.vm_generation_from = "version";
+    options.note(fmt::format("warning: the VM's --version answer was not recognised ({}); using the {} generation "
+                             "that Pharo {} ships with",
+                             probe.version_line.empty() ? "no output" : probe.version_line, to_string(r.generation),
+                             version));
+  } else {
+    throw operation_failed(fmt::format("cannot tell which VM generation {} is: --version and -version said: {}",
+                                       layout.vm, last_lines(probe.output, 3)));
+  }
+}
+
 // The steps every install shares, once the runtime's files are in the scratch directory.
 InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOptions& options,
                              const std::string& source) {
@@ -183,26 +233,11 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   fs::create_directory(probe_dir);
   VmProbe probe = probe_vm(dir / layout.vm, probe_dir);
 
-  // The Pharo version: as asked, else what the image says: its header (Pharo 11+), else its
-  // printVersion handler (asked on a copy), else the name of its one sources file.
-  ImageVersion said;
-  std::string found, found_from;
-  if (header.pharo_version) {
-    found = std::to_string(header.pharo_version);
-    found_from = "header";
-  } else {
-    std::optional<VmGeneration> guess = probe.generation ? probe.generation : generation_for_version(options.version);
-    options.note("asking the image its version (printVersion, on a copy)");
-    if (auto v = ask_image_version(dir / layout.vm, headless_option(guess.value_or(VmGeneration::Old)), dir / layout.image,
-                                   probe_dir / "version")) {
-      said = *v;
-      found = v->version;
-      found_from = "printVersion";
-    } else if (layout.sources_candidates.size() == 1) {
-      found = version_from_sources_name(fs::path(layout.sources_candidates.front()).filename().string());
-      if (!found.empty()) found_from = "sources file name";
-    }
-  }
+  // The Pharo version: as asked, else what the image says (find_pharo_version).
+  FoundVersion found_version = find_pharo_version(dir, layout, header, probe, probe_dir, options);
+  const ImageVersion& said = found_version.said;
+  const std::string& found = found_version.version;
+  const std::string& found_from = found_version.from;
   fs::remove_all(probe_dir);
   std::string version = options.version.empty() ? found : options.version;
   if (version.empty()) {
@@ -223,25 +258,7 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   r.dir = home.runtime_dir(name);
   r.image_version = said.text;
   r.image_version_from = found_from;
-  std::optional<VmGeneration> by_version = generation_for_version(version);
-  if (probe.generation) {
-    r.generation = *probe.generation;
-    r.vm_generation_from = probe.how;
-    if (by_version && *by_version != r.generation) {
-      options.note(fmt::format("warning: the VM answers as {} generation ({}) but Pharo {} ships with the {} one",
-                               to_string(r.generation), probe.version_line, version, to_string(*by_version)));
-    }
-  } else if (by_version) {
-    r.generation = *by_version;
-    r.vm_generation_from = "version";
-    options.note(fmt::format("warning: the VM's --version answer was not recognised ({}); using the {} generation "
-                             "that Pharo {} ships with",
-                             probe.version_line.empty() ? "no output" : probe.version_line, to_string(r.generation),
-                             version));
-  } else {
-    throw operation_failed(fmt::format("cannot tell which VM generation {} is: --version and -version said: {}",
-                                       layout.vm, last_lines(probe.output, 3)));
-  }
+  choose_generation(r, probe, version, layout, options);
   if (header.multiple_bytecode_sets() && r.generation == VmGeneration::Old) {
     options.note(fmt::format("warning: {} uses multiple bytecode sets (format {}); an old Cog VM may not run it",
                              layout.image, header.format));

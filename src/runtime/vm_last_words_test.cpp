@@ -1,10 +1,10 @@
 #include "runtime/vm_last_words.hpp"
 
-#include <unistd.h>
-
 #include <fstream>
 
 #include <gtest/gtest.h>
+
+#include "util/scratch_directory.hpp"
 
 namespace pharoctl {
 namespace {
@@ -37,15 +37,14 @@ TEST(VmLastWords, NothingSaid) {
 }
 
 TEST(VmLastWords, NewPharoDebugLogFirstLine) {
-  fs::path dir = fs::temp_directory_path() / ("vm-last-words-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  ScratchDirectory scratch("vm-last-words");
+  const fs::path& dir = scratch.path();
   fs::path log = dir / "PharoDebug.log";
   { std::ofstream(log) << "old report\n"; }
   VmLastWords w({log, log});
   { std::ofstream(log, std::ios::app) << "\n\x1b[1mError: boom\x1b[0m\nmore\n"; }
   w.feed_text("line one\nlast line\n\n");
   EXPECT_EQ(w.summary(), "last line; PharoDebug.log: Error: boom");
-  fs::remove_all(dir);
 }
 
 }  // namespace

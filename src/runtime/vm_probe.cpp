@@ -5,17 +5,14 @@
 #include <regex>
 
 #include "process/run_command.hpp"
+#include "util/lines.hpp"
 
 namespace pharoctl {
 
 namespace {
 
 std::string first_line(const std::string& text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
+  for (std::string_view line : split_lines(text)) {
     std::string clean;
     for (char c : line) {
       auto u = static_cast<unsigned char>(c);
@@ -24,7 +21,6 @@ std::string first_line(const std::string& text) {
     }
     while (!clean.empty() && clean.back() == ' ') clean.pop_back();
     if (!clean.empty()) return clean;
-    start = end + 1;
   }
   return "";
 }

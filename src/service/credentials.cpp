@@ -10,20 +10,16 @@
 #include "service/home.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
+#include "util/lines.hpp"
 
 namespace pharoctl {
 
 std::map<std::string, std::string> parse_credentials(const std::string& text, const std::string& file) {
   std::map<std::string, std::string> out;
-  size_t start = 0;
   int line_no = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
+  for (std::string_view view : split_lines(text)) {
+    std::string line(view);
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
     size_t first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
     size_t eq = line.find('=');

@@ -1,13 +1,13 @@
 #include "service/release_store.hpp"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include "deploy/release_source.hpp"
+#include "service/fake_build.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
+#include "util/scratch_directory.hpp"
 
 namespace fs = std::filesystem;
 using namespace pharoctl;
@@ -17,37 +17,18 @@ namespace {
 class ReleaseStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root = fs::temp_directory_path() /
-           ("pharoctl-releases-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root);
     fs::create_directories(root / "shop");
     paths.emplace(root / "shop", "shop");
-    make_build("k1");
-  }
-  void TearDown() override { fs::remove_all(root); }
-
-  void make_build(const std::string& key) {
-    fs::path b = paths->builds() / key;
-    fs::create_directories(b);
-    // A 64-bit Spur header (68021, header size 128) and nothing else matters here.
-    std::string image(128, '\0');
-    image[0] = static_cast<char>(0xb5);
-    image[1] = static_cast<char>(0x09);
-    image[2] = 0x01;
-    image[4] = static_cast<char>(0x80);
-    write_file_atomic(b / "shop.image", image + key);
-    write_file_atomic(b / "shop.changes", "changes of " + key);
-    write_file_atomic(b / "Pharo13.0-64bit-abc.sources", "sources");
-    write_file_atomic(b / "manifest.json", R"({"inputs": {"source_commit": "0123456789abcdef0123456789abcdef01234567", "repository": "tonel:///src"}})");
+    write_fake_build(*paths, "shop", "k1");
   }
 
   std::string release_at(std::time_t t, const std::string& key = "k1") {
     ReleaseStore store(*paths);
-    return store.create(content_from_build(*paths, "shop", key), std::chrono::system_clock::from_time_t(t), "alice");
+    return store.create(fake_build_content(*paths, "shop", key), std::chrono::system_clock::from_time_t(t), "alice");
   }
 
-  fs::path root;
+  ScratchDirectory scratch{"releases"};
+  const fs::path root = scratch.path();
   std::optional<ServicePaths> paths;
 };
 
@@ -136,55 +117,4 @@ TEST_F(ReleaseStoreTest, CleanLeftoversRemovesStagingTrashAndTempLinksOnly) {
   EXPECT_TRUE(fs::exists(paths->releases() / a / "shop.image"));
   EXPECT_FALSE(fs::exists(paths->dir() / ".current.tmp-999-deadbeef"));
   EXPECT_EQ(store.clean_leftovers(), 0);
-}
-
-TEST_F(ReleaseStoreTest, MissingBuildOrFileIsAUsageError) {
-  try {
-    content_from_build(*paths, "shop", "nope");
-    FAIL();
-  } catch (const Failure& f) {
-    EXPECT_EQ(f.exit_code(), kExitUsage);
-    EXPECT_NE(std::string(f.what()).find("build 'nope'"), std::string::npos);
-  }
-  EXPECT_THROW(content_from_build(*paths, "shop", "../k1"), Failure);
-  fs::remove(paths->builds() / "k1" / "shop.changes");
-  EXPECT_THROW(content_from_build(*paths, "shop", "k1"), Failure);
-}
-
-TEST_F(ReleaseStoreTest, UploadedImageNeedsHeaderChangesAndOneSources) {
-  fs::path up = root / "upload";
-  fs::create_directories(up);
-  fs::copy_file(paths->builds() / "k1" / "shop.image", up / "App.image");
-  EXPECT_THROW(content_from_image_file(up / "App.image", "shop"), Failure);  // no .changes
-  write_file_atomic(up / "App.changes", "c");
-  EXPECT_THROW(content_from_image_file(up / "App.image", "shop"), Failure);  // no .sources
-  write_file_atomic(up / "Pharo.sources", "s");
-  ReleaseContent c = content_from_image_file(up / "App.image", "shop");
-  EXPECT_EQ(c.origin, "image");
-  EXPECT_EQ(c.build_key.rfind("img", 0), 0u);
-  EXPECT_EQ(c.files[0].name, "shop.image");
-  write_file_atomic(up / "Other.sources", "s");
-  EXPECT_THROW(content_from_image_file(up / "App.image", "shop"), Failure);  // two .sources
-  fs::remove(up / "Other.sources");
-  write_file_atomic(up / "Html.image", "<!DOCTYPE html><html>not found</html>");
-  write_file_atomic(up / "Html.changes", "");
-  try {
-    content_from_image_file(up / "Html.image", "shop");
-    FAIL();
-  } catch (const Failure& f) {
-    EXPECT_EQ(f.exit_code(), kExitUsage);
-  }
-  EXPECT_THROW(content_from_image_file(up / "App.changes", "shop"), Failure);
-}
-
-TEST(FileFingerprint, TellsContentsApart) {
-  fs::path d = fs::temp_directory_path() / ("pharoctl-fp-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  write_file_atomic(d / "a", "one");
-  write_file_atomic(d / "b", "two");
-  write_file_atomic(d / "c", "one");
-  EXPECT_NE(file_fingerprint(d / "a"), file_fingerprint(d / "b"));
-  EXPECT_EQ(file_fingerprint(d / "a"), file_fingerprint(d / "c"));
-  EXPECT_EQ(file_fingerprint(d / "a").size(), 16u);
-  fs::remove_all(d);
 }

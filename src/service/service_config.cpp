@@ -293,6 +293,129 @@ std::string check_service_ports(const ServiceConfig& c) {
   return "";
 }
 
+namespace {
+
+void read_source(TableReader& r, const toml::table* t, ServiceConfig& c) {
+  r.string("repository", c.source.repository, check_repository);
+  r.string("baseline", c.source.baseline, check_baseline);
+  r.string_array("groups", c.source.groups, check_group);
+  r.choice<Strategy>("strategy", c.source.strategy, {{"image", Strategy::Image}, {"load-on-start", Strategy::LoadOnStart}});
+  r.string("smalltalk_ston", c.source.smalltalk_ston, [](const std::string& v) -> std::string {
+    if (v.empty()) return "";
+    std::string why = check_description(v);
+    if (!why.empty()) return why;
+    if (v.size() < 5 || v.compare(v.size() - 5, 5, ".ston") != 0) return "expected the path of a .ston file (smalltalkCI's .smalltalk.ston)";
+    return "";
+  });
+  r.reject_unknown(keys_of({"repository", "baseline", "groups", "strategy", "smalltalk_ston"}));
+  if (!c.source.smalltalk_ston.empty()) {
+    for (const char* field : {"repository", "baseline", "groups"}) {
+      if (const toml::node* n = t->get(field)) {
+        r.fail(*n, field, "is set beside [source].smalltalk_ston, which supplies it (keep one of the two)");
+      }
+    }
+    if (c.source.strategy == Strategy::LoadOnStart) {
+      r.fail(*t->get("smalltalk_ston"), "smalltalk_ston", "needs strategy = \"image\" (the .smalltalk.ston is read by `pharoctl build`)");
+    }
+  }
+  if (!c.source.baseline.empty() && c.source.repository.empty()) {
+    r.fail(*t->get("baseline"), "baseline", "is set but [source].repository is empty (name the repository that holds the baseline)");
+  }
+}
+
+void read_app(TableReader& r, const toml::table* t, ServiceConfig& c) {
+  r.string("start", c.app.start, check_relative_file);
+  r.integer("http_port", c.app.http_port, 1, 65535);
+  r.string("bind", c.app.bind, check_ipv4_address);
+  r.string_array("files", c.app.files, check_relative_file);
+  r.reject_unknown(keys_of({"start", "http_port", "bind", "files"}));
+  if (c.app.files.size() > 100) r.fail(*t->get("files"), "files", "lists more than 100 files (name at most 100)");
+  std::set<std::string> seen{c.app.start};
+  for (const std::string& f : c.app.files) {
+    if (!seen.insert(f).second) {
+      r.fail(*t->get("files"), "files", fmt::format("\"{}\" is listed twice or is [app].start (name each file once)", f));
+    }
+  }
+}
+
+void read_console(TableReader& r, const toml::table*, ServiceConfig& c) {
+  r.integer("telnet_port", c.console.telnet_port, 1, 65535);
+  r.integer("metrics_port", c.console.metrics_port, 1, 65535);
+  r.reject_unknown(keys_of({"telnet_port", "metrics_port"}));
+}
+
+void read_instances(TableReader& r, const toml::table*, ServiceConfig& c) {
+  r.integer("count", c.instances, 1, kMaxInstances);
+  r.reject_unknown(keys_of({"count"}));
+}
+
+void read_health(TableReader& r, const toml::table*, ServiceConfig& c) {
+  r.string("url", c.health.url, check_health_url);
+  r.string("expect", c.health.expect, check_expect);
+  r.duration("interval", c.health.interval, Millis(100), Millis(3'600'000));
+  r.duration("timeout", c.health.timeout, Millis(50), Millis(600'000));
+  r.integer("retries", c.health.retries, 1, 100);
+  r.duration("grace", c.health.grace, Millis(0), Millis(24 * 3'600'000));
+  r.reject_unknown(keys_of({"url", "expect", "interval", "timeout", "retries", "grace"}));
+}
+
+void read_restart(TableReader& r, const toml::table* t, ServiceConfig& c) {
+  r.choice<RestartPolicy>("policy", c.restart.policy,
+                          {{"always", RestartPolicy::Always}, {"on-failure", RestartPolicy::OnFailure}, {"never", RestartPolicy::Never}});
+  r.duration("backoff_initial", c.restart.backoff_initial, Millis(0), Millis(3'600'000));
+  r.duration("backoff_max", c.restart.backoff_max, Millis(0), Millis(24 * 3'600'000));
+  r.integer("max", c.restart.max, 0, 100000);
+  r.duration("window", c.restart.window, Millis(1000), Millis(7 * 24 * 3'600'000LL));
+  r.reject_unknown(keys_of({"policy", "backoff_initial", "backoff_max", "max", "window"}));
+  if (c.restart.backoff_max < c.restart.backoff_initial) {
+    r.fail(*t->get("backoff_max"), "backoff_max",
+           fmt::format("{} is shorter than backoff_initial {} (make it at least that)",
+                       format_duration(c.restart.backoff_max), format_duration(c.restart.backoff_initial)));
+  }
+}
+
+void read_stop(TableReader& r, const toml::table*, ServiceConfig& c) {
+  r.duration("timeout", c.stop_timeout, Millis(100), Millis(3'600'000));
+  r.reject_unknown(keys_of({"timeout"}));
+}
+
+void read_logs(TableReader& r, const toml::table*, ServiceConfig& c) {
+  r.integer("keep_days", c.keep_days, 1, 3650);
+  r.byte_size("max_size", c.log_max_size, 64ull << 10, 1ull << 40);
+  r.reject_unknown(keys_of({"keep_days", "max_size"}));
+}
+
+void read_env(TableReader& r, const toml::table* t, ServiceConfig& c) {
+  for (const auto& [k, node] : *t) {
+    std::string key(k.str());
+    if (std::string why = check_env_name(key); !why.empty()) r.fail(node, key, why);
+    std::string value;
+    r.string(key, value, check_env_value);
+    if (c.env.size() == 100) r.fail(node, key, "more than 100 variables in [env] (keep at most 100)");
+    c.env.emplace_back(key, value);
+  }
+}
+
+// What no single section can tell: the health timeout against its interval, the ports of all
+// instances against each other.
+void check_across_sections(const toml::table& root, const ServiceConfig& c, const std::string& file) {
+  auto where = [](const toml::node* n) {
+    return n ? fmt::format("{}:{}", n->source().begin.line, n->source().begin.column) : std::string("1:1");
+  };
+  if (c.health.timeout >= c.health.interval) {
+    throw usage_error(fmt::format("{}:{}: health.timeout: {} must be shorter than health.interval {}", file,
+                                  where(root.at_path("health.timeout").node()), format_duration(c.health.timeout),
+                                  format_duration(c.health.interval)));
+  }
+  if (std::string why = check_service_ports(c); !why.empty()) {
+    const toml::node* n = root.at_path("instances.count").node();
+    if (!n) n = root.at_path("app.http_port").node();
+    throw usage_error(fmt::format("{}:{}: ports: {}", file, where(n), why));
+  }
+}
+
+}  // namespace
+
 ServiceConfig parse_service_config(const std::string& text, const std::string& file) {
   toml::table root;
   try {
@@ -318,122 +441,21 @@ ServiceConfig parse_service_config(const std::string& text, const std::string& f
   top.string("runtime", c.runtime, check_runtime_name);
   top.string("image", c.image, check_image_name);
 
-  if (const toml::table* t = top.table("source")) {
-    TableReader r(*t, "source", file);
-    r.string("repository", c.source.repository, check_repository);
-    r.string("baseline", c.source.baseline, check_baseline);
-    r.string_array("groups", c.source.groups, check_group);
-    r.choice<Strategy>("strategy", c.source.strategy, {{"image", Strategy::Image}, {"load-on-start", Strategy::LoadOnStart}});
-    r.string("smalltalk_ston", c.source.smalltalk_ston, [](const std::string& v) -> std::string {
-      if (v.empty()) return "";
-      std::string why = check_description(v);
-      if (!why.empty()) return why;
-      if (v.size() < 5 || v.compare(v.size() - 5, 5, ".ston") != 0) return "expected the path of a .ston file (smalltalkCI's .smalltalk.ston)";
-      return "";
-    });
-    r.reject_unknown(keys_of({"repository", "baseline", "groups", "strategy", "smalltalk_ston"}));
-    if (!c.source.smalltalk_ston.empty()) {
-      for (const char* field : {"repository", "baseline", "groups"}) {
-        if (const toml::node* n = t->get(field)) {
-          r.fail(*n, field, "is set beside [source].smalltalk_ston, which supplies it (keep one of the two)");
-        }
-      }
-      if (c.source.strategy == Strategy::LoadOnStart) {
-        r.fail(*t->get("smalltalk_ston"), "smalltalk_ston", "needs strategy = \"image\" (the .smalltalk.ston is read by `pharoctl build`)");
-      }
-    }
-    if (!c.source.baseline.empty() && c.source.repository.empty()) {
-      r.fail(*t->get("baseline"), "baseline", "is set but [source].repository is empty (name the repository that holds the baseline)");
-    }
-  }
-  if (const toml::table* t = top.table("app")) {
-    TableReader r(*t, "app", file);
-    r.string("start", c.app.start, check_relative_file);
-    r.integer("http_port", c.app.http_port, 1, 65535);
-    r.string("bind", c.app.bind, check_ipv4_address);
-    r.string_array("files", c.app.files, check_relative_file);
-    r.reject_unknown(keys_of({"start", "http_port", "bind", "files"}));
-    if (c.app.files.size() > 100) r.fail(*t->get("files"), "files", "lists more than 100 files (name at most 100)");
-    std::set<std::string> seen{c.app.start};
-    for (const std::string& f : c.app.files) {
-      if (!seen.insert(f).second) {
-        r.fail(*t->get("files"), "files", fmt::format("\"{}\" is listed twice or is [app].start (name each file once)", f));
-      }
-    }
-  }
-  if (const toml::table* t = top.table("console")) {
-    TableReader r(*t, "console", file);
-    r.integer("telnet_port", c.console.telnet_port, 1, 65535);
-    r.integer("metrics_port", c.console.metrics_port, 1, 65535);
-    r.reject_unknown(keys_of({"telnet_port", "metrics_port"}));
-  }
-  if (const toml::table* t = top.table("instances")) {
-    TableReader r(*t, "instances", file);
-    r.integer("count", c.instances, 1, kMaxInstances);
-    r.reject_unknown(keys_of({"count"}));
-  }
-  if (const toml::table* t = top.table("health")) {
-    TableReader r(*t, "health", file);
-    r.string("url", c.health.url, check_health_url);
-    r.string("expect", c.health.expect, check_expect);
-    r.duration("interval", c.health.interval, Millis(100), Millis(3'600'000));
-    r.duration("timeout", c.health.timeout, Millis(50), Millis(600'000));
-    r.integer("retries", c.health.retries, 1, 100);
-    r.duration("grace", c.health.grace, Millis(0), Millis(24 * 3'600'000));
-    r.reject_unknown(keys_of({"url", "expect", "interval", "timeout", "retries", "grace"}));
-  }
-  if (const toml::table* t = top.table("restart")) {
-    TableReader r(*t, "restart", file);
-    r.choice<RestartPolicy>("policy", c.restart.policy,
-                            {{"always", RestartPolicy::Always}, {"on-failure", RestartPolicy::OnFailure}, {"never", RestartPolicy::Never}});
-    r.duration("backoff_initial", c.restart.backoff_initial, Millis(0), Millis(3'600'000));
-    r.duration("backoff_max", c.restart.backoff_max, Millis(0), Millis(24 * 3'600'000));
-    r.integer("max", c.restart.max, 0, 100000);
-    r.duration("window", c.restart.window, Millis(1000), Millis(7 * 24 * 3'600'000LL));
-    r.reject_unknown(keys_of({"policy", "backoff_initial", "backoff_max", "max", "window"}));
-    if (c.restart.backoff_max < c.restart.backoff_initial) {
-      r.fail(*t->get("backoff_max"), "backoff_max",
-             fmt::format("{} is shorter than backoff_initial {} (make it at least that)",
-                         format_duration(c.restart.backoff_max), format_duration(c.restart.backoff_initial)));
-    }
-  }
-  if (const toml::table* t = top.table("stop")) {
-    TableReader r(*t, "stop", file);
-    r.duration("timeout", c.stop_timeout, Millis(100), Millis(3'600'000));
-    r.reject_unknown(keys_of({"timeout"}));
-  }
-  if (const toml::table* t = top.table("logs")) {
-    TableReader r(*t, "logs", file);
-    r.integer("keep_days", c.keep_days, 1, 3650);
-    r.byte_size("max_size", c.log_max_size, 64ull << 10, 1ull << 40);
-    r.reject_unknown(keys_of({"keep_days", "max_size"}));
-  }
-  if (const toml::table* t = top.table("env")) {
-    for (const auto& [k, node] : *t) {
-      std::string key(k.str());
-      TableReader r(*t, "env", file);
-      if (std::string why = check_env_name(key); !why.empty()) r.fail(node, key, why);
-      std::string value;
-      r.string(key, value, check_env_value);
-      if (c.env.size() == 100) r.fail(node, key, "more than 100 variables in [env] (keep at most 100)");
-      c.env.emplace_back(key, value);
+  using SectionReader = void (*)(TableReader&, const toml::table*, ServiceConfig&);
+  const std::pair<const char*, SectionReader> sections[] = {
+      {"source", read_source},   {"app", read_app},         {"console", read_console}, {"instances", read_instances},
+      {"health", read_health},   {"restart", read_restart}, {"stop", read_stop},       {"logs", read_logs},
+      {"env", read_env}};
+  for (const auto& [section, read] : sections) {
+    if (const toml::table* t = top.table(section)) {
+      TableReader r(*t, section, file);
+      read(r, t, c);
     }
   }
   top.reject_unknown(keys_of({"name", "description", "user", "runtime", "image", "source", "app", "console",
                               "instances", "health", "restart", "stop", "logs", "env"}));
 
-  if (c.health.timeout >= c.health.interval) {
-    const toml::node* n = root.at_path("health.timeout").node();
-    std::string where = n ? fmt::format("{}:{}", n->source().begin.line, n->source().begin.column) : "1:1";
-    throw usage_error(fmt::format("{}:{}: health.timeout: {} must be shorter than health.interval {}", file, where,
-                                  format_duration(c.health.timeout), format_duration(c.health.interval)));
-  }
-  if (std::string why = check_service_ports(c); !why.empty()) {
-    const toml::node* n = root.at_path("instances.count").node();
-    if (!n) n = root.at_path("app.http_port").node();
-    std::string where = n ? fmt::format("{}:{}", n->source().begin.line, n->source().begin.column) : "1:1";
-    throw usage_error(fmt::format("{}:{}: ports: {}", file, where, why));
-  }
+  check_across_sections(root, c, file);
   return c;
 }
 

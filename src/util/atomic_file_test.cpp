@@ -6,20 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "util/scratch_directory.hpp"
+
 namespace fs = std::filesystem;
 using namespace pharoctl;
 
-namespace {
-fs::path scratch() {
-  fs::path d = fs::temp_directory_path() / ("pharoctl-atomic-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-}  // namespace
-
 TEST(AtomicFile, WritesContentAndModeAndLeavesNoTemp) {
-  fs::path d = scratch();
+  ScratchDirectory scratch("atomic");
+  const fs::path& d = scratch.path();
   write_file_atomic(d / "a.txt", "hello\n", 0600);
   EXPECT_EQ(read_file(d / "a.txt"), "hello\n");
   struct stat st {};
@@ -30,16 +24,15 @@ TEST(AtomicFile, WritesContentAndModeAndLeavesNoTemp) {
   int entries = 0;
   for ([[maybe_unused]] auto& e : fs::directory_iterator(d)) ++entries;
   EXPECT_EQ(entries, 1);
-  fs::remove_all(d);
 }
 
 TEST(AtomicFile, SymlinkIsReplacedNotRemoved) {
-  fs::path d = scratch();
+  ScratchDirectory scratch("atomic");
+  const fs::path& d = scratch.path();
   fs::create_directories(d / "r1");
   fs::create_directories(d / "r2");
   replace_symlink_atomic(d / "current", "r1");
   EXPECT_EQ(fs::read_symlink(d / "current"), "r1");
   replace_symlink_atomic(d / "current", "r2");
   EXPECT_EQ(fs::read_symlink(d / "current"), "r2");
-  fs::remove_all(d);
 }

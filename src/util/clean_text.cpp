@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/lines.hpp"
+
 namespace pharoctl {
 
 namespace {
@@ -106,13 +108,9 @@ bool meaningful_line(std::string_view cleaned) {
 
 std::vector<std::string> meaningful_lines(std::string_view raw) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= raw.size()) {
-    size_t end = raw.find('\n', start);
-    if (end == std::string_view::npos) end = raw.size();
-    std::string line = clean_line(raw.substr(start, end - start));
+  for (std::string_view view : split_lines(raw)) {
+    std::string line = clean_line(view);
     if (meaningful_line(line)) out.push_back(std::move(line));
-    start = end + 1;
   }
   return out;
 }

@@ -1,0 +1,32 @@
+#pragma once
+// A directory that goes, with all it holds, when its guard goes, unless release()d: a half-made
+// service, runtime or test directory never outlives the step that failed to finish it.
+#include <filesystem>
+#include <string>
+
+namespace pharoctl {
+
+class DirectoryGuard {
+ public:
+  DirectoryGuard() = default;
+  explicit DirectoryGuard(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ~DirectoryGuard() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  DirectoryGuard(const DirectoryGuard&) = delete;
+  DirectoryGuard& operator=(const DirectoryGuard&) = delete;
+
+  const std::filesystem::path& path() const { return dir_; }
+  // Hands the directory over (renamed into place, say): the guard no longer removes it.
+  void release() { dir_.clear(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// mkdtemp(3) of PARENT/PREFIXXXXXXX: a fresh directory (0700) no other process chose. Throws
+// Failure(kExitFailed) "cannot create a directory in PARENT: <strerror>".
+std::filesystem::path make_unique_directory(const std::filesystem::path& parent, const std::string& prefix);
+
+}  // namespace pharoctl
