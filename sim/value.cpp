@@ -9,6 +9,16 @@ Value& Value::operator=(const Value& other) = default;
 Value& Value::operator=(Value&& other) noexcept = default;
 Value::~Value() = default;
 
+namespace {
+// String, Symbol, Character and Class values differ only in their kind.
+Value with_text(Value::Kind kind, std::string text) {
+  Value v;
+  v.kind = kind;
+  v.text = std::move(text);
+  return v;
+}
+}  // namespace
+
 Value Value::nil() { return {}; }
 Value Value::boolean(bool b) {
   Value v;
@@ -22,30 +32,10 @@ Value Value::num(Number n) {
   return v;
 }
 Value Value::integer(int64_t n) { return num(Number::integer(n)); }
-Value Value::string(std::string s) {
-  Value v;
-  v.kind = Kind::String;
-  v.text = std::move(s);
-  return v;
-}
-Value Value::symbol(std::string s) {
-  Value v;
-  v.kind = Kind::Symbol;
-  v.text = std::move(s);
-  return v;
-}
-Value Value::character(std::string s) {
-  Value v;
-  v.kind = Kind::Character;
-  v.text = std::move(s);
-  return v;
-}
-Value Value::klass(std::string s) {
-  Value v;
-  v.kind = Kind::Class;
-  v.text = std::move(s);
-  return v;
-}
+Value Value::string(std::string s) { return with_text(Kind::String, std::move(s)); }
+Value Value::symbol(std::string s) { return with_text(Kind::Symbol, std::move(s)); }
+Value Value::character(std::string s) { return with_text(Kind::Character, std::move(s)); }
+Value Value::klass(std::string s) { return with_text(Kind::Class, std::move(s)); }
 Value Value::array(std::vector<Value> e) {
   Value v;
   v.kind = Kind::Array;
