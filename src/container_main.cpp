@@ -1,6 +1,7 @@
 // pharoctl-container: the one pharoctl program inside a release's container image
 // (docs/containers.md). It needs nothing but libc, so that an image of the real Pharo VM (which
-// needs only libc and libm) stays minimal.
+// needs only libc and libm) stays minimal. So it starts the VM with its own fork + execv, not
+// process/launcher: that would bring libfmt and pharoctl's core along.
 //   pharoctl-container run [--stop-timeout S] [--seed FROM:TO]... -- VM ARGS...
 //       PID 1: seeds the writable volumes, starts the VM as its child, forwards SIGTERM, SIGINT,
 //       SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to it, kills it S seconds after a stop signal if it

@@ -199,7 +199,7 @@ RunResult run_build_script(const ServiceConfig& config, const Runtime& rt, const
               "build.st"};
   req.cwd = scratch;
   req.timeout = options.timeout;
-  for (const auto& [k, v] : secrets) req.env[k] = v;
+  for (const auto& [k, v] : secrets) req.env.set(k, v);
   std::string phase = "starting the VM";
   auto last_draw = Clock::now() - std::chrono::seconds(1);
   req.on_output = [&](const std::string* line) {

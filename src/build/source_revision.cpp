@@ -109,6 +109,41 @@ std::string commit_for_ref(const std::string& ls_remote_output, const std::strin
   return "";
 }
 
+namespace {
+
+// `git ls-remote` of the repository for its ref, never prompting; a token of the hosting's
+// goes in git's environment (GIT_CONFIG_COUNT/KEY/VALUE), never in argv where ps would show it.
+RunRequest ls_remote_request(const GitHostedRepository& hosted, const std::map<std::string, std::string>& secrets,
+                             std::chrono::milliseconds timeout) {
+  RunRequest req;
+  req.argv = {"git", "ls-remote", "--", hosted.https_url()};
+  if (hosted.ref.empty()) {
+    req.argv.push_back("HEAD");
+  } else {
+    // ls-remote prints an annotated tag's commit (REF^{}) only when asked for by that name.
+    for (const std::string& name : {"refs/heads/" + hosted.ref, "refs/tags/" + hosted.ref, "refs/tags/" + hosted.ref + "^{}"}) {
+      req.argv.push_back(name);
+    }
+  }
+  req.timeout = timeout;
+  req.env.set("GIT_TERMINAL_PROMPT", "0");  // a missing or private repository fails, never prompts
+  req.env.unset("GIT_ASKPASS");
+  req.env.unset("SSH_ASKPASS");
+  const Hosting* hosting = hosting_of(hosted.scheme);
+  if (hosting->token_key == nullptr) return req;
+  auto it = secrets.find(hosting->token_key);
+  if (it == secrets.end() || it->second.empty()) return req;
+  int index = 0;  // appended after any such settings the caller has
+  if (const char* n = std::getenv("GIT_CONFIG_COUNT")) index = std::atoi(n);
+  req.env.set("GIT_CONFIG_COUNT", std::to_string(index + 1));
+  req.env.set(fmt::format("GIT_CONFIG_KEY_{}", index), fmt::format("http.https://{}/.extraHeader", hosting->host));
+  req.env.set(fmt::format("GIT_CONFIG_VALUE_{}", index),
+              "Authorization: Basic " + base64(std::string(hosting->token_user) + ":" + it->second));
+  return req;
+}
+
+}  // namespace
+
 SourceRevision resolve_source_revision(const std::string& repository, const std::map<std::string, std::string>& secrets,
                                        std::chrono::milliseconds timeout) {
   SourceRevision rev;
@@ -120,34 +155,7 @@ SourceRevision resolve_source_revision(const std::string& repository, const std:
     return rev;
   }
   std::string shown_ref = hosted->ref.empty() ? "the default branch" : "ref '" + hosted->ref + "'";
-  RunRequest req;
-  req.argv = {"git", "ls-remote", "--", hosted->https_url()};
-  if (hosted->ref.empty()) {
-    req.argv.push_back("HEAD");
-  } else {
-    // ls-remote prints an annotated tag's commit (REF^{}) only when asked for by that name.
-    for (const std::string& name : {"refs/heads/" + hosted->ref, "refs/tags/" + hosted->ref, "refs/tags/" + hosted->ref + "^{}"}) {
-      req.argv.push_back(name);
-    }
-  }
-  req.timeout = timeout;
-  req.env["GIT_TERMINAL_PROMPT"] = "0";  // a missing or private repository fails, never prompts
-  req.env["GIT_ASKPASS"] = std::nullopt;
-  req.env["SSH_ASKPASS"] = std::nullopt;
-  const Hosting* hosting = hosting_of(hosted->scheme);
-  if (hosting->token_key != nullptr) {
-    if (auto it = secrets.find(hosting->token_key); it != secrets.end() && !it->second.empty()) {
-      // The token goes in git's environment (GIT_CONFIG_COUNT/KEY/VALUE), never in argv where
-      // ps would show it. Appended after any such settings the caller has.
-      int index = 0;
-      if (const char* n = std::getenv("GIT_CONFIG_COUNT")) index = std::atoi(n);
-      req.env["GIT_CONFIG_COUNT"] = std::to_string(index + 1);
-      req.env[fmt::format("GIT_CONFIG_KEY_{}", index)] = fmt::format("http.https://{}/.extraHeader", hosting->host);
-      req.env[fmt::format("GIT_CONFIG_VALUE_{}", index)] =
-          "Authorization: Basic " + base64(std::string(hosting->token_user) + ":" + it->second);
-    }
-  }
-  RunResult run = run_command(req);
+  RunResult run = run_command(ls_remote_request(*hosted, secrets, timeout));
   if (!run.ok()) {
     std::string why = last_lines(run.output, 1);
     while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();

@@ -7,6 +7,7 @@
 #include "render/systemd.hpp"
 #include "ops/system_install.hpp"
 #include "util/failure.hpp"
+#include "util/shell_quote.hpp"
 
 namespace pharoctl::cli {
 namespace {
@@ -31,7 +32,7 @@ int carry_out(const std::vector<PlanStep>& plan, const EnableFlags& f, const Glo
     if (f.initd) argv.push_back("--initd");
     if (f.monit) argv.push_back("--monit");
     throw operation_failed(fmt::format("{} writes below /etc and needs root; run: {} (add --dry-run to see what it does)",
-                                       verb, command_line(argv)));
+                                       verb, shell_command_line(argv)));
   }
   execute_plan(plan);
   return kExitOk;

@@ -14,7 +14,7 @@
 #include "process/descriptors.hpp"
 #include "process/self_exe.hpp"
 #include "supervise/supervise_entry.hpp"
-#include "process/spawn.hpp"
+#include "process/launcher.hpp"
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
 #include "ops/preflight.hpp"
@@ -85,17 +85,13 @@ Addressed address(const Globals& g, const std::string& text) {
 
 // systemctl ACTION UNIT; its exit code, its output passed through.
 int systemctl(const std::string& action, const std::string& name) {
-  SpawnSpec spec;
+  LaunchSpec spec;
   spec.argv = {"/bin/systemctl", action, systemd_unit_name(name)};
-  spec.env = environment_with({}, {});
-  spec.capture_output = false;
-  spec.output_file = "/dev/stderr";
-  spec.new_process_group = false;
-  SpawnedChild c = spawn_child(spec);
-  int st = 0;
-  while (::waitpid(c.pid, &st, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : kExitFailed;
+  spec.out = Stdio::from_fd(STDERR_FILENO);
+  spec.err = Stdio::inherit();
+  spec.group = ProcessGroup::Ours;
+  ExitStatus st = wait_exit(launch(spec).pid);
+  return st.signal == 0 && !st.lost ? st.code : kExitFailed;
 }
 
 Millis rollout_timeout(const ServiceConfig& cfg) {

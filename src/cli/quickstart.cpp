@@ -3,7 +3,6 @@
 // user gets) and is idempotent: a second run reports what exists and changes nothing.
 #include <netdb.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "net/http_client.hpp"
+#include "process/launcher.hpp"
 #include "process/self_exe.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
@@ -31,22 +31,14 @@ int run_step(const Globals& g, const Home& home, const std::vector<std::string>&
   for (const auto& a : args) shown += a.find(' ') == std::string::npos ? " " + a : " '" + a + "'";
   if (!g.quiet) fmt::print("\n$ {}\n", shown);
   std::fflush(stdout);
-  std::vector<std::string> argv = {self_exe().string(), "--home", home.root().string()};
-  if (g.no_color) argv.push_back("--no-color");
-  argv.insert(argv.end(), args.begin(), args.end());
-  pid_t pid = ::fork();
-  if (pid < 0) throw operation_failed("cannot fork");
-  if (pid == 0) {
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    ::execv(cargv[0], cargv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  LaunchSpec spec;
+  spec.argv = {self_exe().string(), "--home", home.root().string()};
+  if (g.no_color) spec.argv.push_back("--no-color");
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.group = ProcessGroup::Ours;  // a Ctrl-C stops the step with quickstart
+  spec.in = Stdio::inherit();
+  ExitStatus status = wait_exit(launch(spec).pid);
+  return status.signal == 0 && !status.lost ? status.code : 1;
 }
 
 void step(const Globals& g, const Home& home, const std::vector<std::string>& args, const std::string& what) {

@@ -1,20 +1,16 @@
 #include "cli/remote_command.hpp"
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
-#include "neoconsole/stream.hpp"
+#include "process/launcher.hpp"
 #include "util/failure.hpp"
-
-extern char** environ;
+#include "util/shell_quote.hpp"
 
 namespace pharoctl::cli {
 
@@ -67,9 +63,9 @@ std::vector<std::string> remote_arguments(const CLI::App& root, const CLI::App& 
 }
 
 std::string remote_command_line(const std::string& remote_pharoctl, const std::vector<std::string>& args) {
-  std::string line = neoconsole::shell_quote(remote_pharoctl);
-  for (const std::string& a : args) line += " " + neoconsole::shell_quote(a);
-  return line;
+  std::vector<std::string> words = {remote_pharoctl};
+  words.insert(words.end(), args.begin(), args.end());
+  return shell_command_line(words);
 }
 
 int run_remote_command(const std::string& target, const std::vector<std::string>& args) {
@@ -78,11 +74,11 @@ int run_remote_command(const std::string& target, const std::vector<std::string>
   std::string remote_pharoctl = "pharoctl";
   if (const char* r = std::getenv("PHAROCTL_REMOTE_PHAROCTL"); r && *r) remote_pharoctl = r;
   const bool terminal = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
-  std::vector<std::string> argv_s = {"/bin/sh", "-c", "exec " + ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
-                                     "--", target, remote_command_line(remote_pharoctl, args)};
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  LaunchSpec spec;
+  spec.argv = {"/bin/sh", "-c", "exec " + ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
+               "--", target, remote_command_line(remote_pharoctl, args)};
+  spec.group = ProcessGroup::Ours;  // the terminal's Ctrl-C and Ctrl-\ reach ssh directly
+  spec.in = Stdio::inherit();
 
   // While ssh runs, Ctrl-C and Ctrl-\ are for it (and through it the remote command): ssh
   // itself is in our process group and gets them from the terminal.
@@ -93,36 +89,28 @@ int run_remote_command(const std::string& target, const std::vector<std::string>
   ::sigaction(SIGQUIT, &ignore, &old_quit);
   ::sigaction(SIGTERM, &forward, &old_term);
   ::sigaction(SIGHUP, &forward, &old_hup);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGQUIT);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGHUP);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, "/bin/sh", nullptr, &attr, argv.data(), environ);
-  posix_spawnattr_destroy(&attr);
-  int status = 0;
-  if (rc == 0) {
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  // The child starts with these at their defaults (the launcher resets them).
+  std::string failed;
+  ExitStatus status;
+  try {
+    pid_t pid = launch(spec).pid;
+    status = wait_exit(pid, [pid] {
       // pid is our own child, not yet reaped: it cannot be another process.
       if (int sig = g_forward_signal; sig != 0) {
         g_forward_signal = 0;
         ::kill(pid, sig);
       }
-    }
+    });
+  } catch (const Failure& f) {
+    failed = f.what();
   }
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
   ::sigaction(SIGTERM, &old_term, nullptr);
   ::sigaction(SIGHUP, &old_hup, nullptr);
-  if (rc != 0) throw operation_failed(fmt::format("cannot start ssh: {}", std::strerror(rc)));
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  int code = WEXITSTATUS(status);
+  if (!failed.empty()) throw operation_failed(fmt::format("cannot start ssh: {}", failed));
+  if (status.signal != 0 || status.lost) return status.shell_code();
+  int code = status.code;
   if (code == 255) {
     // pharoctl never exits 255; ssh does when it could not connect, log in or run the command.
     throw operation_failed(fmt::format("ssh to {} failed (ssh said why above; $PHAROCTL_SSH sets its options)", target));

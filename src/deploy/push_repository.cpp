@@ -1,46 +1,33 @@
 #include "deploy/push_repository.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
+#include <cerrno>
 
 #include <fmt/format.h>
 
+#include "process/launcher.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
+#include "util/shell_quote.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string sh_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 void run_git(const std::vector<std::string>& args) {
-  pid_t pid = ::fork();
-  if (pid < 0) throw operation_failed("cannot start git");
-  if (pid == 0) {
-    std::vector<char*> argv;
-    std::vector<std::string> all{"git"};
-    all.insert(all.end(), args.begin(), args.end());
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp("git", argv.data());
-    ::_exit(127);
+  LaunchSpec spec;
+  spec.argv = {"git"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.group = ProcessGroup::Ours;
+  Child git;
+  try {
+    git = launch(spec);
+  } catch (const LaunchError& e) {
+    if (e.error() == ENOENT) throw operation_failed("git is not installed (apt-get install git)");
+    throw;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    throw operation_failed(code == 127 ? std::string("git is not installed (apt-get install git)")
-                                       : fmt::format("git {} failed (exit {})", args.empty() ? "" : args[0], code));
-  }
+  ExitStatus status = wait_exit(git.pid);
+  if (!status.ok()) throw operation_failed(fmt::format("git {} failed ({})", args.empty() ? "" : args[0], status.describe()));
 }
 
 }  // namespace
@@ -99,9 +86,9 @@ std::string render_pre_receive_hook(const ServicePaths& paths, const PushReposit
       "  exit 1\n"
       "fi\n",
       fmt::arg("name", paths.name()), fmt::arg("branches", branches),
-      fmt::arg("pharoctl", sh_quote(options.pharoctl.string())), fmt::arg("home", sh_quote(options.home.string())),
-      fmt::arg("name_q", sh_quote(paths.name())), fmt::arg("repo", sh_quote(push_repository_dir(paths).string())),
-      fmt::arg("checkout", sh_quote(push_checkout_dir(paths).string())), fmt::arg("branches_q", sh_quote(branches)));
+      fmt::arg("pharoctl", shell_single_quote(options.pharoctl.string())), fmt::arg("home", shell_single_quote(options.home.string())),
+      fmt::arg("name_q", shell_single_quote(paths.name())), fmt::arg("repo", shell_single_quote(push_repository_dir(paths).string())),
+      fmt::arg("checkout", shell_single_quote(push_checkout_dir(paths).string())), fmt::arg("branches_q", shell_single_quote(branches)));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "process/run_command.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
 
@@ -159,17 +160,17 @@ std::string file_fingerprint(const fs::path& file) {
 std::string git_head_commit(const fs::path& dir) {
   std::error_code ec;
   if (!fs::exists(dir / ".git", ec)) return "";
-  // The directory is quoted for sh with single quotes; a quote inside is closed and escaped.
-  std::string quoted = "'";
-  for (char ch : dir.string()) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  quoted += "'";
-  std::string cmd = "git -C " + quoted + " rev-parse HEAD 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::array<char, 128> line{};
-  std::string out;
-  if (std::fgets(line.data(), static_cast<int>(line.size()), p)) out = line.data();
-  ::pclose(p);
+  RunRequest req;
+  req.argv = {"git", "-C", dir.string(), "rev-parse", "HEAD"};
+  req.merge_stderr = false;  // git's complaints are not the commit
+  req.timeout = std::chrono::seconds(30);
+  RunResult r;
+  try {
+    r = run_command(req);
+  } catch (const Failure&) {
+    return "";  // no git: the release records no commit
+  }
+  std::string out = r.ok() ? r.output : "";
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out.size() == 40 ? out : "";
 }

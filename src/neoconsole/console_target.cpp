@@ -5,6 +5,7 @@
 
 #include "neoconsole/stream.hpp"
 #include "util/failure.hpp"
+#include "util/shell_quote.hpp"
 
 namespace pharoctl::neoconsole {
 

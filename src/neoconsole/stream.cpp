@@ -6,7 +6,6 @@
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -18,9 +17,9 @@
 
 #include <fmt/format.h>
 
+#include "process/launcher.hpp"
+#include "process/run_command.hpp"
 #include "util/failure.hpp"
-
-extern char** environ;
 
 namespace pharoctl::neoconsole {
 
@@ -51,20 +50,20 @@ std::string read_memfd(int fd) {
   return out;
 }
 
-// Reaps our own child: it normally exits once its stdin closes; one that lingers is ours to end.
+// Reaps our own child: it normally exits once its stdin closes; one that lingers is ours to end
+// (not reaped yet, so the pid is still its own).
 void reap(pid_t child) {
   if (child <= 0) return;
-  auto deadline = Clock::now() + std::chrono::seconds(2);
-  for (;;) {
-    int status = 0;
-    pid_t r = ::waitpid(child, &status, WNOHANG);
-    if (r == child || (r < 0 && errno != EINTR)) return;
-    if (Clock::now() > deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  if (wait_exit_within(child, std::chrono::seconds(2))) return;
   ::kill(child, SIGTERM);
-  while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  wait_exit(child);
+}
+
+// /bin/sh -c '<ssh_command> "$@"' pharoctl-ssh ARGS...: $PHAROCTL_SSH may hold options.
+std::vector<std::string> ssh_argv(const std::string& ssh_command, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", ssh_command + " \"$@\"", "pharoctl-ssh"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
 }
 
 struct SpawnedSsh {
@@ -72,29 +71,23 @@ struct SpawnedSsh {
   int stderr_fd;
 };
 
-// /bin/sh -c '<ssh_command> "$@"' pharoctl-ssh ARGS..., with stdin/stdout on the given fds and
-// stderr into a memfd the caller reads for diagnostics.
-SpawnedSsh spawn_ssh(const std::string& ssh_command, const std::vector<std::string>& args, int in_fd, int out_fd) {
+// ssh with stdin and stdout on `fd` and stderr into a memfd the caller reads for diagnostics.
+// In our process group, as before the launcher: a terminal's Ctrl-C ends it with us.
+SpawnedSsh spawn_ssh(const std::string& ssh_command, const std::vector<std::string>& args, int fd) {
   int err_fd = ::memfd_create("pharoctl-ssh-stderr", MFD_CLOEXEC);
   if (err_fd < 0) throw operation_failed(fmt::format("memfd_create: {}", std::strerror(errno)));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-  posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-  std::vector<std::string> argv_s = {"/bin/sh", "-c", ssh_command + " \"$@\"", "pharoctl-ssh"};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  LaunchSpec spec;
+  spec.argv = ssh_argv(ssh_command, args);
+  spec.group = ProcessGroup::Ours;
+  spec.in = Stdio::from_fd(fd);
+  spec.out = Stdio::from_fd(fd);
+  spec.err = Stdio::from_fd(err_fd);
+  try {
+    return {launch(spec).pid, err_fd};
+  } catch (const Failure& f) {
     ::close(err_fd);
-    throw operation_failed(fmt::format("cannot start ssh: {}", std::strerror(rc)));
+    throw operation_failed(fmt::format("cannot start ssh: {}", f.what()));
   }
-  return {pid, err_fd};
 }
 
 class LoopbackDialer : public Dialer {
@@ -153,7 +146,7 @@ class SshDialer : public Dialer {
     SpawnedSsh ssh;
     try {
       ssh = spawn_ssh(ssh_command_, {"-o", "ExitOnForwardFailure=yes", "-W", fmt::format("127.0.0.1:{}", port_), "--", target_},
-                      sv[1], sv[1]);
+                      sv[1]);
     } catch (...) {
       ::close(sv[0]);
       ::close(sv[1]);
@@ -226,68 +219,29 @@ std::unique_ptr<Dialer> ssh_dialer(std::string ssh_command, std::string target, 
 
 std::string ssh_capture(const std::string& ssh_command, const std::string& target, const std::string& remote_command,
                         std::chrono::milliseconds timeout) {
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) < 0) throw operation_failed(fmt::format("pipe: {}", std::strerror(errno)));
-  int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  SpawnedSsh ssh;
+  RunRequest req;
+  req.argv = ssh_argv(ssh_command, {"--", target, remote_command});
+  req.timeout = timeout;
+  req.merge_stderr = false;
+  req.keep_tail = 64 * 1024 * 1024;  // the whole answer (a status document), bounded
+  RunResult r;
   try {
-    ssh = spawn_ssh(ssh_command, {"--", target, remote_command}, devnull, out[1]);
-  } catch (...) {
-    ::close(out[0]);
-    ::close(out[1]);
-    ::close(devnull);
-    throw;
+    r = run_command(req);
+  } catch (const Failure& f) {
+    throw operation_failed(fmt::format("cannot start ssh: {}", f.what()));
   }
-  ::close(out[1]);
-  ::close(devnull);
-  Stream guard(out[0], ssh.pid, ssh.stderr_fd);  // reaps ssh and closes everything on the way out
-  std::string text;
-  auto deadline = Clock::now() + timeout;
-  char buf[8192];
-  for (;;) {
-    pollfd p{out[0], POLLIN, 0};
-    int r = ::poll(&p, 1, remaining_ms(deadline));
-    if (r < 0 && errno == EINTR) continue;
-    if (r == 0) {
-      throw operation_failed(fmt::format("ssh {} '{}': no answer within {} ms", target, remote_command, timeout.count()));
-    }
-    ssize_t n = ::read(out[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    text.append(buf, static_cast<size_t>(n));
+  if (r.timed_out) {
+    throw operation_failed(fmt::format("ssh {} '{}': no answer within {} ms", target, remote_command, timeout.count()));
   }
-  int status = 0;
-  while (::waitpid(ssh.pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  std::string diagnostic = last_line(read_memfd(ssh.stderr_fd));
-  guard.close();  // ssh is reaped already; its waitpid finds no child and kills nothing
   // A command may say what it has to say with a non-zero exit (`status` answers 3 for a
   // stopped service): its output is the caller's to judge. No output at all is a failure.
-  if (!WIFEXITED(status) || (WEXITSTATUS(status) != 0 && text.empty())) {
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    throw operation_failed(fmt::format("ssh {} '{}' failed (exit {}){}{}", target, remote_command, code,
-                                       diagnostic.empty() ? "" : ": ", diagnostic));
+  if (r.signal != 0 || (r.exit_code != 0 && r.output.empty())) {
+    std::string diagnostic = last_line(r.errors);
+    throw operation_failed(fmt::format("ssh {} '{}' failed (exit {}){}{}", target, remote_command,
+                                       r.signal != 0 ? 128 + r.signal : r.exit_code, diagnostic.empty() ? "" : ": ",
+                                       diagnostic));
   }
-  return text;
-}
-
-std::string shell_quote(const std::string& word) {
-  bool plain = !word.empty();
-  for (char c : word) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              std::strchr("@%+=:,./_-", c) != nullptr;
-    if (!ok) plain = false;
-  }
-  if (plain) return word;
-  std::string out = "'";
-  for (char c : word) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
+  return r.output;
 }
 
 }  // namespace pharoctl::neoconsole

@@ -58,7 +58,4 @@ std::unique_ptr<Dialer> ssh_dialer(std::string ssh_command, std::string target, 
 std::string ssh_capture(const std::string& ssh_command, const std::string& target,
                         const std::string& remote_command, std::chrono::milliseconds timeout);
 
-// Quotes one word for a POSIX shell.
-std::string shell_quote(const std::string& word);
-
 }  // namespace pharoctl::neoconsole

@@ -1,17 +1,14 @@
 #include "ops/system_install.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include <fmt/format.h>
 
+#include "process/launcher.hpp"
 #include "render/initd.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
+#include "util/shell_quote.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -75,17 +72,6 @@ std::vector<PlanStep> plan_disable(const std::string& service, InstallChoice cho
   return plan;
 }
 
-std::string command_line(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const auto& a : argv) {
-    bool plain = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("/._-@=:+,").find(c) != std::string_view::npos;
-    });
-    out += (out.empty() ? "" : " ") + (plain ? a : shell_quote(a));
-  }
-  return out;
-}
-
 std::string describe_plan(const std::vector<PlanStep>& plan) {
   std::string out;
   for (const PlanStep& s : plan) {
@@ -95,8 +81,8 @@ std::string describe_plan(const std::vector<PlanStep>& plan) {
         if (!s.content.empty() && s.content.back() != '\n') out += "\n";
         out += fmt::format("# end of {}\n", s.path.string());
         break;
-      case PlanStep::Kind::Remove: out += fmt::format("# remove {}\nrm -f {}\n", s.path.string(), command_line({s.path.string()})); break;
-      case PlanStep::Kind::Run: out += fmt::format("# run\n{}\n", command_line(s.argv)); break;
+      case PlanStep::Kind::Remove: out += fmt::format("# remove {}\nrm -f {}\n", s.path.string(), shell_command_line({s.path.string()})); break;
+      case PlanStep::Kind::Run: out += fmt::format("# run\n{}\n", shell_command_line(s.argv)); break;
     }
   }
   return out;
@@ -104,20 +90,18 @@ std::string describe_plan(const std::vector<PlanStep>& plan) {
 
 namespace {
 
-int run_command(const std::vector<std::string>& argv) {
-  pid_t pid = ::fork();
-  if (pid < 0) throw operation_failed(fmt::format("cannot run {}: {}", argv[0], std::strerror(errno)));
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+// Its exit code as sh gives it: 127 when the program is not there (a step that may fail, such
+// as update-rc.d on a systemd-only host, is then skipped).
+int run_step(const std::vector<std::string>& argv) {
+  LaunchSpec spec;
+  spec.argv = argv;
+  spec.group = ProcessGroup::Ours;
+  spec.in = Stdio::inherit();
+  try {
+    return wait_exit(launch(spec).pid).shell_code();
+  } catch (const LaunchError& e) {
+    return e.error() == ENOENT ? 127 : 126;
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
@@ -138,12 +122,12 @@ void execute_plan(const std::vector<PlanStep>& plan) {
         break;
       }
       case PlanStep::Kind::Run: {
-        int rc = run_command(s.argv);
+        int rc = run_step(s.argv);
         if (rc != 0 && !s.may_fail) {
-          throw operation_failed(fmt::format("`{}` failed with exit status {}{}", command_line(s.argv), rc,
+          throw operation_failed(fmt::format("`{}` failed with exit status {}{}", shell_command_line(s.argv), rc,
                                              rc == 127 ? " (command not found)" : ""));
         }
-        fmt::print("ran {}{}\n", command_line(s.argv), rc ? fmt::format(" (exit {}, ignored)", rc) : "");
+        fmt::print("ran {}{}\n", shell_command_line(s.argv), rc ? fmt::format(" (exit {}, ignored)", rc) : "");
         break;
       }
     }

@@ -39,7 +39,4 @@ std::string describe_plan(const std::vector<PlanStep>& plan);
 // Carries the plan out; throws Failure(kExitFailed) on the first step that fails.
 void execute_plan(const std::vector<PlanStep>& plan);
 
-// A shell-ready rendering of argv, for messages (sudo ...).
-std::string command_line(const std::vector<std::string>& argv);
-
 }  // namespace pharoctl

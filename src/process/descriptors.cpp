@@ -12,8 +12,8 @@ namespace {
 
 // close_range(2) (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11) through syscall(2): the same call on
 // every libc; on an older kernel, one call per possible descriptor.
-bool close_range_from_3(unsigned flags) {
-  return ::syscall(SYS_close_range, 3U, ~0U, flags) == 0;
+bool close_range_from(int first, unsigned flags) {
+  return ::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, flags) == 0;
 }
 
 int descriptor_limit() {
@@ -25,13 +25,24 @@ int descriptor_limit() {
 }  // namespace
 
 void close_descriptors_from_3() {
-  if (close_range_from_3(0)) return;
+  if (close_range_from(3, 0)) return;
   for (int fd = 3, n = descriptor_limit(); fd < n; ++fd) ::close(fd);
 }
 
-void close_descriptors_from_3_on_exec() {
-  if (close_range_from_3(CLOSE_RANGE_CLOEXEC)) return;
-  for (int fd = 3, n = descriptor_limit(); fd < n; ++fd) {
+void close_descriptors_from_except(int first, int keep) {
+  if (keep < first) keep = first - 1;  // nothing to keep: close all from `first`
+  if (keep > first && ::syscall(SYS_close_range, static_cast<unsigned>(first), static_cast<unsigned>(keep - 1), 0U) != 0) {
+    for (int fd = first; fd < keep; ++fd) ::close(fd);
+  }
+  if (close_range_from(keep + 1, 0)) return;
+  for (int fd = keep + 1, n = descriptor_limit(); fd < n; ++fd) ::close(fd);
+}
+
+void close_descriptors_from_3_on_exec() { mark_close_on_exec_from(3); }
+
+void mark_close_on_exec_from(int first) {
+  if (close_range_from(first, CLOSE_RANGE_CLOEXEC)) return;
+  for (int fd = first, n = descriptor_limit(); fd < n; ++fd) {
     int flags = ::fcntl(fd, F_GETFD);
     if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
   }

@@ -11,7 +11,4 @@ namespace pharoctl {
 
 std::string render_initd_script(const ServiceConfig& config, const InstallContext& ctx);
 
-// 'text' for sh, with ' written as '\''.
-std::string shell_quote(const std::string& text);
-
 }  // namespace pharoctl

@@ -17,7 +17,7 @@
 
 #include "process/file_lock.hpp"
 #include "process/proc_info.hpp"
-#include "process/spawn.hpp"
+#include "process/launcher.hpp"
 #include "process/terminate.hpp"
 #include "util/unique_fd.hpp"
 #include "process/vm_identity.hpp"
@@ -218,16 +218,16 @@ StartOutcome start_service(const Home& home, const std::string& name, const std:
   }
 
   std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
-  SpawnSpec spec;
+  LaunchSpec spec;
   // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
   std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
   spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
-  spec.env = environment_with({}, {"NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"});
+  spec.env.unset("NOTIFY_SOCKET").unset("WATCHDOG_USEC").unset("WATCHDOG_PID");
   spec.cwd = p.dir();
-  spec.capture_output = false;
-  spec.output_file = supervisor_out(p);
-  spec.new_session = true;
-  SpawnedChild child = spawn_child(spec);
+  spec.out = Stdio::append_to(supervisor_out(p));
+  spec.err = Stdio::append_to(supervisor_out(p));
+  spec.group = ProcessGroup::NewSession;
+  Child child = launch(spec);
 
   auto deadline = Steady::now() + grace + milliseconds(10'000);
   ControlClient client(p);

@@ -23,7 +23,7 @@
 
 #include "process/file_lock.hpp"
 #include "process/proc_info.hpp"
-#include "process/spawn.hpp"
+#include "process/launcher.hpp"
 #include "process/terminate.hpp"
 #include "process/vm_identity.hpp"
 #include "render/run_script.hpp"
@@ -489,18 +489,19 @@ void Supervisor::spawn(Instance& inst) {
   inst.restart_at.reset();
   if (inst.in_rollout) inst.rollout_spawned = true;
   VmCommand cmd = vm_command(config_, paths_, runtime_, inst.index);
-  SpawnSpec spec;
+  LaunchSpec spec;
   spec.argv = cmd.argv;
-  spec.env = cmd.env;
+  spec.env = Environment::exactly(cmd.env);
   spec.cwd = cmd.cwd;
-  spec.capture_output = true;
-  spec.new_process_group = true;
+  spec.out = Stdio::pipe();
+  spec.err = Stdio::pipe();
+  spec.group = ProcessGroup::New;
   spec.parent_death_signal = SIGTERM;  // a supervisor killed with -9 takes its VMs along
   if (inst.spawned_once) ++inst.restarts;
   inst.spawned_once = true;
-  SpawnedChild child;
+  Child child;
   try {
-    child = spawn_child(spec);
+    child = launch(spec);
   } catch (const Failure& f) {
     sup(inst, f.what(), Priority::Err);
     inst.last_exit.reset();
