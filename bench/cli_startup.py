@@ -55,6 +55,7 @@ def main():
             for label, args in commands.items():
                 for name, b in binaries.items():
                     samples[(name, label)].append(once([b, *args]))
+        floor = [once(["/bin/true"]) for _ in range(a.runs)]
         print(f"pharoctl start-up, {a.runs} runs each, interleaved (ms: median / p90)")
         for label in commands:
             line = f"  {label:26}"
@@ -66,6 +67,8 @@ def main():
             if "before" in medians:
                 line += f"  after/before: {medians['after'] / medians['before']:.2f}"
             print(line)
+        med, p90 = summary(floor)
+        print(f"  {'/bin/true (the floor)':26}  {med:6.2f} / {p90:6.2f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

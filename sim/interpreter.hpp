@@ -1,17 +1,19 @@
 #pragma once
 // Evaluates parsed Smalltalk against the simulated image. Statement level: a script runs
 // statement by statement; what the sim does not model is skipped with a note, real errors
-// (Error signal, ZeroDivide, messages to nil...) propagate as SmalltalkError.
+// (Error signal, ZeroDivide, messages to nil...) propagate as SmalltalkError. The messages
+// themselves are answered by the families of messages.hpp.
 #include <memory>
 #include <string>
 
 #include "host.hpp"
+#include "messages.hpp"
 #include "parser.hpp"
 #include "value.hpp"
 
 namespace sim {
 
-class Interpreter {
+class Interpreter : public Evaluator {
  public:
   explicit Interpreter(Host& host);
 
@@ -23,21 +25,16 @@ class Interpreter {
   // statements are skipped with a note; SmalltalkError and SyntaxError propagate.
   void run_script(const std::string& source, const std::string& file_name);
 
+  // Evaluator
+  Host& host() override { return host_; }
+  Value call_block(const Value& block, std::vector<Value> args) override;
+  Value send(const Value& receiver, const std::string& selector, Args& args) override;
+  Scope& workspace() override { return *workspace_; }
+
  private:
   Value eval(const NodePtr& node, const std::shared_ptr<Scope>& scope);
   Value eval_sequence(const std::vector<NodePtr>& stmts, const std::shared_ptr<Scope>& scope);
-  Value send(const Value& receiver, const std::string& selector, std::vector<Value>& args, const NodePtr& node,
-             const std::shared_ptr<Scope>& scope);
-  Value call_block(const Value& block, std::vector<Value> args);
-  Value global(const std::string& name);
-
-  Value send_number(const Value& r, const std::string& sel, std::vector<Value>& a);
-  Value send_string(const Value& r, const std::string& sel, std::vector<Value>& a);
-  Value send_array(const Value& r, const std::string& sel, std::vector<Value>& a);
-  Value send_block(const Value& r, const std::string& sel, std::vector<Value>& a);
-  Value send_class(const Value& r, const std::string& sel, std::vector<Value>& a);
-  Value send_object(const Value& r, const std::string& sel, std::vector<Value>& a);
-  bool send_common(const Value& r, const std::string& sel, std::vector<Value>& a, Value& out);
+  Value dispatch(const Value& receiver, const std::string& selector, Args& args);
 
   Host& host_;
   std::shared_ptr<Scope> workspace_;  // doit variables persist across REPL inputs, like a Playground

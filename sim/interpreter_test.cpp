@@ -165,5 +165,47 @@ TEST_F(InterpreterTest, NeoConsoleAbsentIsNil) {
   EXPECT_THROW(interp.run_script("NeoConsoleTelnetServer startOn: 4999.", "x.st"), SmalltalkError);
 }
 
+TEST_F(InterpreterTest, TranscriptCascadeWritesInOrder) {
+  eval("Transcript show: 'x'; cr; tab; space; print: 3; crShow: 'y'; showln: 'z'; flush");
+  EXPECT_EQ(host.transcript, "x\n\t 3\nyz\n");
+}
+
+TEST_F(InterpreterTest, EnvironmentLookups) {
+  EXPECT_EQ(eval("OSEnvironment current at: 'PHAROCTL_HTTP_PORT'"), "'9090'");
+  EXPECT_EQ(eval("Smalltalk os environment at: 'PHAROCTL_HTTP_PORT' ifPresent: [:v | v size]"), "4");
+  EXPECT_EQ(eval("OSEnvironment current at: 'NOPE' ifPresent: [:v | v] ifAbsent: ['none']"), "'none'");
+  EXPECT_EQ(eval("OSEnvironment current getEnv: 'NOPE'"), "nil");
+  EXPECT_THROW(eval("OSEnvironment current at: 'NOPE'"), SmalltalkError);
+}
+
+TEST_F(InterpreterTest, ExceptionsAnswerTheirTextAndReturnValues) {
+  EXPECT_EQ(eval("[Error signal: 'boom'] on: Error do: [:e | e description]"), "'Error: boom'");
+  EXPECT_EQ(eval("[Error signal: 'x'] on: ZeroDivide, Error do: [:e | e return: 7]"), "7");
+  EXPECT_EQ(eval("[#(1) at: 3] on: Error do: [:e | e messageText]"), "'Index out of bounds: 3'");
+  EXPECT_THROW(eval("[Error signal: 'x'] on: ZeroDivide do: [:e | 0]"), SmalltalkError);
+}
+
+TEST_F(InterpreterTest, SmalltalkGlobals) {
+  EXPECT_EQ(eval("Smalltalk at: #Answer put: 42. Smalltalk at: #Answer"), "42");
+  EXPECT_EQ(eval("Smalltalk at: #Nope ifAbsent: [0]"), "0");
+  EXPECT_EQ(eval("Smalltalk hasClassNamed: #NeoConsoleTelnetServer"), "false");
+  EXPECT_THROW(eval("Smalltalk at: #Nope"), SmalltalkError);
+}
+
+TEST_F(InterpreterTest, StringsAndNumbersPrint) {
+  EXPECT_EQ(eval("'{1} and {2}' format: #(1 'two')"), "'1 and two'");
+  EXPECT_EQ(eval("'a\nb' lines size"), "2");
+  EXPECT_EQ(eval("255 printString: 16"), "'FF'");
+  EXPECT_EQ(eval("5 printPaddedWith: $0 to: 3"), "'005'");
+  EXPECT_EQ(eval("#size value: 'abcd'"), "4");
+  EXPECT_EQ(eval("#(4 9 2) max"), "9");
+}
+
+TEST_F(InterpreterTest, MetacelloGithubRepository) {
+  interp.run_script("Metacello new githubUser: 'u' project: 'p' commitish: 'main' path: 'src'; baseline: 'P'; load.", "b.st");
+  ASSERT_EQ(host.loads.size(), 1u);
+  EXPECT_EQ(host.loads[0].repository, "github://u/p:main/src");
+}
+
 }  // namespace
 }  // namespace sim

@@ -1,166 +1,9 @@
 #include "parser.hpp"
 
-#include <cctype>
+#include "lexer.hpp"
 
 namespace sim {
 namespace {
-
-enum class Tok { Ident, Keyword, Binary, Number, String, Symbol, Char, LitArrayOpen, ByteArrayOpen,
-                 Assign, Caret, Period, Semicolon, LParen, RParen, LBracket, RBracket, LBrace, RBrace,
-                 Colon, Bar, End };
-
-struct Token {
-  Tok kind;
-  std::string text;
-  int line;
-  size_t pos;  // offset in the source
-};
-
-bool is_binary_char(char c) {
-  switch (c) {
-    case '+': case '-': case '*': case '/': case '\\': case '<': case '>': case '=': case '~':
-    case '@': case '%': case '&': case '?': case ',': case '|':
-      return true;
-    default:
-      return false;
-  }
-}
-
-std::vector<Token> tokenize(const std::string& s) {
-  std::vector<Token> out;
-  size_t i = 0;
-  int line = 1;
-  auto push = [&](Tok k, std::string text, size_t at) { out.push_back({k, std::move(text), line, at}); };
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '\n') { ++line; ++i; continue; }
-    if (std::isspace(static_cast<unsigned char>(c))) { ++i; continue; }
-    size_t start = i;
-    if (c == '"') {
-      int start_line = line;
-      ++i;
-      while (i < s.size() && s[i] != '"') { if (s[i] == '\n') ++line; ++i; }
-      if (i >= s.size()) throw SyntaxError("Unmatched comment quote", start_line);
-      ++i;
-      continue;
-    }
-    if (c == '\'') {
-      int start_line = line;
-      std::string text;
-      ++i;
-      while (true) {
-        if (i >= s.size()) throw SyntaxError("Unmatched string quote", start_line);
-        if (s[i] == '\'') {
-          if (i + 1 < s.size() && s[i + 1] == '\'') { text += '\''; i += 2; continue; }
-          ++i;
-          break;
-        }
-        if (s[i] == '\n') ++line;
-        text += s[i++];
-      }
-      out.push_back({Tok::String, text, start_line, start});
-      continue;
-    }
-    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-      if (i < s.size() && s[i] == ':' && (i + 1 >= s.size() || s[i + 1] != '=')) {
-        ++i;
-        push(Tok::Keyword, s.substr(start, i - start), start);
-      } else {
-        push(Tok::Ident, s.substr(start, i - start), start);
-      }
-      continue;
-    }
-    if (std::isdigit(static_cast<unsigned char>(c))) {
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-      if (i < s.size() && s[i] == 'r') {  // radix
-        ++i;
-        while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i])) && !std::islower(static_cast<unsigned char>(s[i]))) ++i;
-      } else {
-        if (i + 1 < s.size() && s[i] == '.' && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
-          ++i;
-          while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-        }
-        if (i + 1 < s.size() && s[i] == 'e' &&
-            (std::isdigit(static_cast<unsigned char>(s[i + 1])) ||
-             (s[i + 1] == '-' && i + 2 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 2]))))) {
-          i += 2;
-          while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-        }
-      }
-      push(Tok::Number, s.substr(start, i - start), start);
-      continue;
-    }
-    if (c == '$') {
-      if (i + 1 >= s.size()) throw SyntaxError("Character expected", line);
-      push(Tok::Char, std::string(1, s[i + 1]), start);
-      if (s[i + 1] == '\n') ++line;
-      i += 2;
-      continue;
-    }
-    if (c == '#') {
-      ++i;
-      if (i < s.size() && s[i] == '(') { ++i; push(Tok::LitArrayOpen, "#(", start); continue; }
-      if (i < s.size() && s[i] == '[') { ++i; push(Tok::ByteArrayOpen, "#[", start); continue; }
-      if (i < s.size() && s[i] == '\'') {
-        std::string text;
-        ++i;
-        while (true) {
-          if (i >= s.size()) throw SyntaxError("Unmatched string quote", line);
-          if (s[i] == '\'') {
-            if (i + 1 < s.size() && s[i + 1] == '\'') { text += '\''; i += 2; continue; }
-            ++i;
-            break;
-          }
-          text += s[i++];
-        }
-        push(Tok::Symbol, text, start);
-        continue;
-      }
-      size_t b = i;
-      if (i < s.size() && (std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) {
-        while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ':')) ++i;
-      } else {
-        while (i < s.size() && is_binary_char(s[i])) ++i;
-      }
-      if (i == b) throw SyntaxError("Literal expected after #", line);
-      push(Tok::Symbol, s.substr(b, i - b), start);
-      continue;
-    }
-    if (c == ':' && i + 1 < s.size() && s[i + 1] == '=') { i += 2; push(Tok::Assign, ":=", start); continue; }
-    if (c == '_' ) { ++i; push(Tok::Assign, ":=", start); continue; }
-    switch (c) {
-      case '^': ++i; push(Tok::Caret, "^", start); continue;
-      case '.': ++i; push(Tok::Period, ".", start); continue;
-      case ';': ++i; push(Tok::Semicolon, ";", start); continue;
-      case '(': ++i; push(Tok::LParen, "(", start); continue;
-      case ')': ++i; push(Tok::RParen, ")", start); continue;
-      case '[': ++i; push(Tok::LBracket, "[", start); continue;
-      case ']': ++i; push(Tok::RBracket, "]", start); continue;
-      case '{': ++i; push(Tok::LBrace, "{", start); continue;
-      case '}': ++i; push(Tok::RBrace, "}", start); continue;
-      case ':': ++i; push(Tok::Colon, ":", start); continue;
-      default: break;
-    }
-    if (c == '|' ) {  // a lone bar (temporaries, block params) or the binary operator |
-      ++i;
-      push(Tok::Bar, "|", start);
-      continue;
-    }
-    if (is_binary_char(c)) {
-      while (i < s.size() && is_binary_char(s[i]) && s[i] != '|') {
-        // '-' directly followed by a digit after another operator char starts a negative literal
-        if (i > start && s[i] == '-') break;
-        ++i;
-      }
-      push(Tok::Binary, s.substr(start, i - start), start);
-      continue;
-    }
-    throw SyntaxError(std::string("Unknown character '") + c + "'", line);
-  }
-  out.push_back({Tok::End, "", line, s.size()});
-  return out;
-}
 
 class Parser {
  public:
@@ -343,65 +186,40 @@ class Parser {
     return arr;
   }
 
+  NodePtr literal_node(Literal::Kind kind, std::string text = "") {
+    NodePtr n = make(Node::Kind::Literal);
+    n->literal.kind = kind;
+    n->literal.text = std::move(text);
+    return n;
+  }
+
+  NodePtr number_node(const std::string& text) {
+    NodePtr n = literal_node(Literal::Kind::Number);
+    n->literal.number = Number::parse_literal(text);
+    return n;
+  }
+
   NodePtr parse_primary() {
     Token t = peek();
     switch (t.kind) {
-      case Tok::Ident: {
-        next();
-        NodePtr n = make(Node::Kind::Literal);
-        n->line = t.line;
-        if (t.text == "nil") { n->literal.kind = Literal::Kind::Nil; return n; }
-        if (t.text == "true") { n->literal.kind = Literal::Kind::True; return n; }
-        if (t.text == "false") { n->literal.kind = Literal::Kind::False; return n; }
-        n->kind = Node::Kind::Variable;
-        n->name = t.text;
-        return n;
-      }
-      case Tok::Number: {
-        next();
-        NodePtr n = make(Node::Kind::Literal);
-        n->literal.kind = Literal::Kind::Number;
-        n->literal.number = Number::parse_literal(t.text);
-        return n;
-      }
+      case Tok::Ident: return parse_name(next());
+      case Tok::Number: return number_node(next().text);
       case Tok::Binary:
         if (t.text == "-" && peek(1).kind == Tok::Number && peek(1).pos == t.pos + 1) {
           next();
-          Token num = next();
-          NodePtr n = make(Node::Kind::Literal);
-          n->literal.kind = Literal::Kind::Number;
-          n->literal.number = Number::parse_literal("-" + num.text);
-          return n;
+          return number_node("-" + next().text);
         }
         throw SyntaxError("Variable or expression expected", t.line);
-      case Tok::String:
-      case Tok::Symbol:
-      case Tok::Char: {
-        next();
-        NodePtr n = make(Node::Kind::Literal);
-        n->literal.kind = t.kind == Tok::String ? Literal::Kind::String : t.kind == Tok::Symbol ? Literal::Kind::Symbol : Literal::Kind::Character;
-        n->literal.text = t.text;
-        return n;
-      }
+      case Tok::String: next(); return literal_node(Literal::Kind::String, t.text);
+      case Tok::Symbol: next(); return literal_node(Literal::Kind::Symbol, t.text);
+      case Tok::Char: next(); return literal_node(Literal::Kind::Character, t.text);
       case Tok::LitArrayOpen: {
         next();
         NodePtr n = make(Node::Kind::Literal);
         n->literal = parse_literal_array_body();
         return n;
       }
-      case Tok::ByteArrayOpen: {
-        next();
-        NodePtr n = make(Node::Kind::Literal);
-        n->literal.kind = Literal::Kind::Array;
-        while (at(Tok::Number)) {
-          Literal e;
-          e.kind = Literal::Kind::Number;
-          e.number = Number::parse_literal(next().text);
-          n->literal.elements.push_back(e);
-        }
-        expect(Tok::RBracket, "Unmatched #[");
-        return n;
-      }
+      case Tok::ByteArrayOpen: return parse_byte_array();
       case Tok::LParen: {
         next();
         NodePtr e = parse_expression();
@@ -409,42 +227,73 @@ class Parser {
         next();
         return e;
       }
-      case Tok::LBracket: {
-        next();
-        NodePtr b = make(Node::Kind::Block);
-        b->line = t.line;
-        while (at(Tok::Colon)) {
-          next();
-          if (!at(Tok::Ident)) throw SyntaxError("Block parameter name expected", peek().line);
-          b->params.push_back(next().text);
-        }
-        if (!b->params.empty()) {
-          if (at(Tok::Bar)) next();
-          else if (at(Tok::Binary) && peek().text == "||") { toks_[pos_].text = "|"; toks_[pos_].kind = Tok::Bar; }
-          else if (!at(Tok::RBracket)) throw SyntaxError("Vertical bar expected after block parameters", peek().line);
-        }
-        NodePtr body = parse_sequence(Tok::RBracket);
-        if (!at(Tok::RBracket)) throw SyntaxError("Unmatched [", t.line);
-        next();
-        b->temps = body->temps;
-        b->args = body->args;
-        return b;
-      }
-      case Tok::LBrace: {
-        next();
-        NodePtr b = make(Node::Kind::BraceArray);
-        NodePtr body = parse_sequence(Tok::RBrace);
-        if (!at(Tok::RBrace)) throw SyntaxError("Unmatched {", t.line);
-        next();
-        b->args = body->args;
-        return b;
-      }
+      case Tok::LBracket: return parse_block();
+      case Tok::LBrace: return parse_brace_array();
       case Tok::End: throw SyntaxError("Expression expected (unexpected end of input)", t.line);
       case Tok::RParen: throw SyntaxError("Unmatched )", t.line);
       case Tok::RBracket: throw SyntaxError("Unmatched ]", t.line);
       case Tok::RBrace: throw SyntaxError("Unmatched }", t.line);
       default: throw SyntaxError("Variable or expression expected", t.line);
     }
+  }
+
+  // nil, true, false or a variable.
+  NodePtr parse_name(const Token& t) {
+    NodePtr n = make(Node::Kind::Literal);
+    n->line = t.line;
+    if (t.text == "nil") n->literal.kind = Literal::Kind::Nil;
+    else if (t.text == "true") n->literal.kind = Literal::Kind::True;
+    else if (t.text == "false") n->literal.kind = Literal::Kind::False;
+    else {
+      n->kind = Node::Kind::Variable;
+      n->name = t.text;
+    }
+    return n;
+  }
+
+  NodePtr parse_byte_array() {
+    next();
+    NodePtr n = literal_node(Literal::Kind::Array);
+    while (at(Tok::Number)) {
+      Literal e;
+      e.kind = Literal::Kind::Number;
+      e.number = Number::parse_literal(next().text);
+      n->literal.elements.push_back(e);
+    }
+    expect(Tok::RBracket, "Unmatched #[");
+    return n;
+  }
+
+  NodePtr parse_block() {
+    int line = next().line;
+    NodePtr b = make(Node::Kind::Block);
+    b->line = line;
+    while (at(Tok::Colon)) {
+      next();
+      if (!at(Tok::Ident)) throw SyntaxError("Block parameter name expected", peek().line);
+      b->params.push_back(next().text);
+    }
+    if (!b->params.empty()) {
+      if (at(Tok::Bar)) next();
+      else if (at(Tok::Binary) && peek().text == "||") { toks_[pos_].text = "|"; toks_[pos_].kind = Tok::Bar; }
+      else if (!at(Tok::RBracket)) throw SyntaxError("Vertical bar expected after block parameters", peek().line);
+    }
+    NodePtr body = parse_sequence(Tok::RBracket);
+    if (!at(Tok::RBracket)) throw SyntaxError("Unmatched [", line);
+    next();
+    b->temps = body->temps;
+    b->args = body->args;
+    return b;
+  }
+
+  NodePtr parse_brace_array() {
+    int line = next().line;
+    NodePtr b = make(Node::Kind::BraceArray);
+    NodePtr body = parse_sequence(Tok::RBrace);
+    if (!at(Tok::RBrace)) throw SyntaxError("Unmatched {", line);
+    next();
+    b->args = body->args;
+    return b;
   }
 
   const std::string& src_;

@@ -1,6 +1,53 @@
 #include "value.hpp"
 
 namespace sim {
+
+Value::Value() = default;
+Value::Value(const Value& other) = default;
+Value::Value(Value&& other) noexcept = default;
+Value& Value::operator=(const Value& other) = default;
+Value& Value::operator=(Value&& other) noexcept = default;
+Value::~Value() = default;
+
+namespace {
+// String, Symbol, Character and Class values differ only in their kind.
+Value with_text(Value::Kind kind, std::string text) {
+  Value v;
+  v.kind = kind;
+  v.text = std::move(text);
+  return v;
+}
+}  // namespace
+
+Value Value::nil() { return {}; }
+Value Value::boolean(bool b) {
+  Value v;
+  v.kind = b ? Kind::True : Kind::False;
+  return v;
+}
+Value Value::num(Number n) {
+  Value v;
+  v.kind = Kind::Number;
+  v.number = std::move(n);
+  return v;
+}
+Value Value::integer(int64_t n) { return num(Number::integer(n)); }
+Value Value::string(std::string s) { return with_text(Kind::String, std::move(s)); }
+Value Value::symbol(std::string s) { return with_text(Kind::Symbol, std::move(s)); }
+Value Value::character(std::string s) { return with_text(Kind::Character, std::move(s)); }
+Value Value::klass(std::string s) { return with_text(Kind::Class, std::move(s)); }
+Value Value::array(std::vector<Value> e) {
+  Value v;
+  v.kind = Kind::Array;
+  v.elems = std::make_shared<std::vector<Value>>(std::move(e));
+  return v;
+}
+Value Value::object(std::shared_ptr<SimObject> o) {
+  Value v;
+  v.kind = Kind::Object;
+  v.obj = std::move(o);
+  return v;
+}
 namespace {
 std::string article(const std::string& cls) {
   if (cls.empty()) return "a";

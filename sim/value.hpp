@@ -26,21 +26,26 @@ struct Value {
   std::shared_ptr<Scope> scope;              // Block's defining scope
   std::shared_ptr<SimObject> obj;            // Object
 
-  static Value nil() { return {}; }
-  static Value boolean(bool b) { Value v; v.kind = b ? Kind::True : Kind::False; return v; }
-  static Value num(Number n) { Value v; v.kind = Kind::Number; v.number = std::move(n); return v; }
-  static Value integer(int64_t n) { return num(Number::integer(n)); }
-  static Value string(std::string s) { Value v; v.kind = Kind::String; v.text = std::move(s); return v; }
-  static Value symbol(std::string s) { Value v; v.kind = Kind::Symbol; v.text = std::move(s); return v; }
-  static Value character(std::string s) { Value v; v.kind = Kind::Character; v.text = std::move(s); return v; }
-  static Value klass(std::string s) { Value v; v.kind = Kind::Class; v.text = std::move(s); return v; }
-  static Value array(std::vector<Value> e) {
-    Value v;
-    v.kind = Kind::Array;
-    v.elems = std::make_shared<std::vector<Value>>(std::move(e));
-    return v;
-  }
-  static Value object(std::shared_ptr<SimObject> o) { Value v; v.kind = Kind::Object; v.obj = std::move(o); return v; }
+  // Out of line: a Value is large (a Number, a string, four pointers), and the message families
+  // return many of them; inlined, each return site would carry its own copy of these.
+  Value();
+  Value(const Value& other);
+  Value(Value&& other) noexcept;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  // Out of line too, for the same reason.
+  static Value nil();
+  static Value boolean(bool b);
+  static Value num(Number n);
+  static Value integer(int64_t n);
+  static Value string(std::string s);
+  static Value symbol(std::string s);
+  static Value character(std::string s);
+  static Value klass(std::string s);
+  static Value array(std::vector<Value> e);
+  static Value object(std::shared_ptr<SimObject> o);
 
   bool is_nil() const { return kind == Kind::Nil; }
   bool is_true() const { return kind == Kind::True; }

@@ -1,7 +1,5 @@
 #include "build/source_revision.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
@@ -10,6 +8,7 @@
 
 #include "util/failure.hpp"
 #include "process/run_command.hpp"
+#include "util/crypto_library.hpp"
 
 namespace pharoctl {
 
@@ -36,8 +35,8 @@ const Hosting* hosting_of(const std::string& scheme) {
 
 std::string base64(const std::string& in) {
   std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  int n = crypto_library().EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                           reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }

@@ -96,10 +96,11 @@ void print_table(const std::vector<ServiceStatus>& all, bool colour) {
 // edit waiting for the next deploy.
 std::vector<std::string> app_drift(const Home& home, const std::string& name) {
   try {
-    ServiceConfig cfg = load_named_service(home, name);
     ServicePaths paths = home.service(name);
+    // Without a release there is nothing to differ from: service.toml is not read at all.
     std::optional<std::string> cur = ReleaseStore(paths).current();
-    return cur ? app_files_differing(cfg, paths, *cur) : std::vector<std::string>{};
+    if (!cur) return {};
+    return app_files_differing(load_named_service(home, name), paths, *cur);
   } catch (const std::exception&) {
     return {};  // an invalid service.toml shows as state "invalid" already
   }

@@ -16,6 +16,7 @@
 
 #include "neoconsole/interrupt_pipe.hpp"
 #include "util/atomic_file.hpp"
+#include "util/shared_library.hpp"
 
 namespace pharoctl::neoconsole {
 
@@ -23,9 +24,24 @@ namespace {
 
 constexpr int kHistorySize = 1000;
 
+// libedit, opened when the first REPL starts on a terminal (util/shared_library.hpp).
+#define PHAROCTL_EDIT_FUNCTIONS(F)                                                            \
+  F(el_init) F(el_end) F(el_set) F(el_get) F(el_source) F(el_gets) F(el_line) F(el_insertstr) \
+  F(history_init) F(history_end) F(history)
+
+struct EditLibrary {
+  PHAROCTL_EDIT_FUNCTIONS(PHAROCTL_DECLARE_FUNCTION)
+};
+
+const EditLibrary& edit() {
+  return load_library<EditLibrary>("libedit.so.2", "libedit2", [](const SharedLibrary& lib, EditLibrary& t) {
+    PHAROCTL_EDIT_FUNCTIONS(PHAROCTL_BIND_FUNCTION)
+  });
+}
+
 LineEditor* self_of(EditLine* el) {
   void* data = nullptr;
-  el_get(el, EL_CLIENTDATA, &data);
+  edit().el_get(el, EL_CLIENTDATA, &data);
   return static_cast<LineEditor*>(data);
 }
 
@@ -56,26 +72,27 @@ std::string common_prefix(const std::vector<std::string>& words) {
 
 LineEditor::LineEditor(const std::string& program, std::filesystem::path history_file, InterruptPipe& interrupts)
     : impl_(std::make_unique<Impl>()), history_file_(std::move(history_file)), interrupts_(interrupts) {
-  impl_->hist = history_init();
-  history(impl_->hist, &impl_->ev, H_SETSIZE, kHistorySize);
-  history(impl_->hist, &impl_->ev, H_SETUNIQUE, 1);
-  impl_->el = el_init(program.c_str(), stdin, stdout, stderr);
-  el_set(impl_->el, EL_CLIENTDATA, this);
-  el_set(impl_->el, EL_EDITOR, "emacs");
-  el_set(impl_->el, EL_PROMPT, prompt_cb);
-  el_set(impl_->el, EL_HIST, history, impl_->hist);
-  el_set(impl_->el, EL_GETCFN, getc_cb);
-  el_set(impl_->el, EL_ADDFN, "pharoctl-complete", "Complete command or metric name", complete_cb);
-  el_set(impl_->el, EL_ADDFN, "pharoctl-interrupt", "Drop the current input", interrupt_cb);
-  el_set(impl_->el, EL_BIND, "^I", "pharoctl-complete", nullptr);
-  el_set(impl_->el, EL_BIND, "^C", "pharoctl-interrupt", nullptr);
-  el_source(impl_->el, nullptr);  // the user's ~/.editrc, as other libedit programs do
+  const EditLibrary& lib = edit();
+  impl_->hist = lib.history_init();
+  lib.history(impl_->hist, &impl_->ev, H_SETSIZE, kHistorySize);
+  lib.history(impl_->hist, &impl_->ev, H_SETUNIQUE, 1);
+  impl_->el = lib.el_init(program.c_str(), stdin, stdout, stderr);
+  lib.el_set(impl_->el, EL_CLIENTDATA, this);
+  lib.el_set(impl_->el, EL_EDITOR, "emacs");
+  lib.el_set(impl_->el, EL_PROMPT, prompt_cb);
+  lib.el_set(impl_->el, EL_HIST, lib.history, impl_->hist);
+  lib.el_set(impl_->el, EL_GETCFN, getc_cb);
+  lib.el_set(impl_->el, EL_ADDFN, "pharoctl-complete", "Complete command or metric name", complete_cb);
+  lib.el_set(impl_->el, EL_ADDFN, "pharoctl-interrupt", "Drop the current input", interrupt_cb);
+  lib.el_set(impl_->el, EL_BIND, "^I", "pharoctl-complete", nullptr);
+  lib.el_set(impl_->el, EL_BIND, "^C", "pharoctl-interrupt", nullptr);
+  lib.el_source(impl_->el, nullptr);  // the user's ~/.editrc, as other libedit programs do
   load_history();
 }
 
 LineEditor::~LineEditor() {
-  el_end(impl_->el);
-  history_end(impl_->hist);
+  edit().el_end(impl_->el);
+  edit().history_end(impl_->hist);
 }
 
 void LineEditor::load_history() {
@@ -88,7 +105,7 @@ void LineEditor::load_history() {
     auto parsed = nlohmann::json::parse(line, nullptr, false);
     if (parsed.is_string()) entries.push_back(parsed.get<std::string>());
   }
-  for (const auto& e : entries) history(impl_->hist, &impl_->ev, H_ENTER, e.c_str());
+  for (const auto& e : entries) edit().history(impl_->hist, &impl_->ev, H_ENTER, e.c_str());
   if (entries.size() > 2 * kHistorySize) {
     // Keep the file from growing for ever: rewrite it with the newest entries.
     std::string content;
@@ -98,7 +115,7 @@ void LineEditor::load_history() {
 }
 
 void LineEditor::remember(const std::string& entry) {
-  history(impl_->hist, &impl_->ev, H_ENTER, entry.c_str());
+  edit().history(impl_->hist, &impl_->ev, H_ENTER, entry.c_str());
   if (history_file_.empty()) return;
   std::error_code ec;
   std::filesystem::create_directories(history_file_.parent_path(), ec);
@@ -115,7 +132,7 @@ LineEditor::Line LineEditor::read(const std::string& prompt) {
   interrupted_ = false;
   interrupts_.take();
   int count = 0;
-  const char* got = el_gets(impl_->el, &count);
+  const char* got = edit().el_gets(impl_->el, &count);
   if (interrupted_) {
     std::fputs("\n", stdout);
     std::fflush(stdout);
@@ -163,7 +180,7 @@ unsigned char LineEditor::interrupt() {
 
 unsigned char LineEditor::complete() {
   if (!completer_) return CC_REFRESH_BEEP;
-  const LineInfo* li = el_line(impl_->el);
+  const LineInfo* li = edit().el_line(impl_->el);
   std::string before(li->buffer, static_cast<size_t>(li->cursor - li->buffer));
   size_t start = before.find_last_of(" \t");
   std::string word = start == std::string::npos ? before : before.substr(start + 1);
@@ -173,12 +190,12 @@ unsigned char LineEditor::complete() {
   }
   if (matches.empty()) return CC_REFRESH_BEEP;
   if (matches.size() == 1) {
-    el_insertstr(impl_->el, (matches[0].substr(word.size()) + " ").c_str());
+    edit().el_insertstr(impl_->el, (matches[0].substr(word.size()) + " ").c_str());
     return CC_REFRESH;
   }
   std::string prefix = common_prefix(matches);
   if (prefix.size() > word.size()) {
-    el_insertstr(impl_->el, prefix.substr(word.size()).c_str());
+    edit().el_insertstr(impl_->el, prefix.substr(word.size()).c_str());
     return CC_REFRESH;
   }
   std::string list = "\n";

@@ -1,6 +1,7 @@
 #pragma once
-// The REPL's line editing on libedit: emacs keys (and ~/.editrc), a history kept in a file of
-// its own, Tab completion from a callback, and Ctrl-C that drops the line being typed.
+// The REPL's line editing on libedit (loaded when the first editor starts): emacs keys (and
+// ~/.editrc), a history kept in a file of its own, Tab completion from a callback, and Ctrl-C
+// that drops the line being typed.
 #include <filesystem>
 #include <functional>
 #include <memory>

@@ -2,9 +2,9 @@
 // HTTP for loopback endpoints (NeoConsole metrics, health URLs). Two halves in two files: the
 // URL parsing, address resolution and request text here (http_client.cpp) are all the
 // supervisor's non-blocking health probe takes, so it stays lean; http_request, the CLI's
-// blocking client, is libcurl (http_request.cpp), which the CLI maps anyway, so that a
-// malformed answer (bad chunked framing, short body) is an error rather than a silent
-// truncation.
+// blocking client (http_request.cpp), parses the answer strictly, so that a malformed answer
+// (bad chunked framing, short body) is an error rather than a silent truncation. Downloads
+// (https, redirects, resuming) are libcurl's: runtime/download.cpp.
 #include <chrono>
 #include <netdb.h>
 

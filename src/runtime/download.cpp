@@ -1,8 +1,6 @@
 #include "runtime/download.hpp"
 
-#include <curl/curl.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "net/curl_library.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -43,7 +42,7 @@ size_t on_data(char* data, size_t size, size_t count, void* user) {
   if (!t->checked_status) {
     t->checked_status = true;
     long code = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_library().curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
     // Asked to resume but the server sends the whole file: start the file over.
     if (t->resumed_from > 0 && code == 200) {
       if (::ftruncate(t->fd, 0) != 0 || ::lseek(t->fd, 0, SEEK_SET) != 0) {
@@ -129,8 +128,78 @@ std::string format_bytes(double bytes) {
   return fmt::format("{:.0f} B", bytes);
 }
 
+namespace {
+
+// Opens DEST.part for this attempt, positioned at its end: what an earlier attempt kept is
+// resumed from there.
+void open_part(Transfer& t, const fs::path& part) {
+  t.fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (t.fd < 0) throw operation_failed(fmt::format("cannot write {}: {}", part.string(), std::strerror(errno)));
+  off_t end = ::lseek(t.fd, 0, SEEK_END);
+  t.resumed_from = end > 0 ? end : 0;
+}
+
+void set_options(const CurlLibrary& lib, CURL* curl, const DownloadRequest& request, Transfer& t, char* error) {
+  lib.curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  lib.curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  lib.curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+  lib.curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
+  // A stalled transfer (under 1 byte/s for 30 s) is an error to retry, not a hang.
+  lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 30L);
+  lib.curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib.curl_easy_setopt(curl, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
+  lib.curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  lib.curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+  lib.curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
+  lib.curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  lib.curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  lib.curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
+  if (t.resumed_from > 0) lib.curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, t.resumed_from);
+}
+
+struct Attempt {
+  CURLcode code = CURLE_OK;
+  long http = 0;
+  std::string error;
+};
+
+// One attempt: DEST.part grows by what arrives; the file is synced and closed afterwards.
+Attempt attempt_download(const DownloadRequest& request, const fs::path& part) {
+  const CurlLibrary& lib = curl_library();
+  Transfer t;
+  t.progress = request.progress;
+  t.label = request.dest.filename().string();
+  open_part(t, part);
+  if (t.resumed_from > 0) request.note(fmt::format("resuming {} at {}", t.label, format_bytes(static_cast<double>(t.resumed_from))));
+  CURL* curl = lib.curl_easy_init();
+  if (curl == nullptr) {
+    ::close(t.fd);
+    throw operation_failed(fmt::format("cannot download {}: cannot start an HTTP client (out of memory)", request.url));
+  }
+  t.curl = curl;
+  char error[CURL_ERROR_SIZE] = "";
+  set_options(lib, curl, request, t, error);
+  Attempt a;
+  a.code = lib.curl_easy_perform(curl);
+  lib.curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.http);
+  lib.curl_easy_cleanup(curl);
+  if (t.drew) fmt::print(stderr, "\r\x1b[K");
+  ::fsync(t.fd);
+  ::close(t.fd);
+  if (t.write_failed) {
+    throw operation_failed(fmt::format("cannot write {}: {}", part.string(), std::strerror(t.write_errno)));
+  }
+  a.error = error[0] ? error : lib.curl_easy_strerror(a.code);
+  return a;
+}
+
+}  // namespace
+
 void download_file(const DownloadRequest& request) {
-  static_cast<void>(curl_global_init(CURL_GLOBAL_DEFAULT));  // idempotent; once per process in effect
   fs::path part = request.dest;
   part += ".part";
   fs::create_directories(request.dest.parent_path());
@@ -142,69 +211,24 @@ void download_file(const DownloadRequest& request) {
                                request.attempts));
       std::this_thread::sleep_for(delay);
     }
-    Transfer t;
-    t.progress = request.progress;
-    t.label = request.dest.filename().string();
-    t.fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (t.fd < 0) throw operation_failed(fmt::format("cannot write {}: {}", part.string(), std::strerror(errno)));
-    struct stat st {};
-    ::fstat(t.fd, &st);
-    t.resumed_from = st.st_size;
-    // O_APPEND and ftruncate do not mix well with a restart; reopen without append after a reset.
-    ::close(t.fd);
-    t.fd = ::open(part.c_str(), O_WRONLY | O_CLOEXEC);
-    ::lseek(t.fd, 0, SEEK_END);
-    if (t.resumed_from > 0) request.note(fmt::format("resuming {} at {}", t.label, format_bytes(static_cast<double>(t.resumed_from))));
-
-    CURL* curl = curl_easy_init();
-    t.curl = curl;
-    char error[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 20L);
-    // A stalled transfer (under 1 byte/s for 30 s) is an error to retry, not a hang.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 30L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "pharoctl/" PHAROCTL_VERSION);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-    if (t.resumed_from > 0) curl_easy_setopt(curl, CURLOPT_RESUME_FROM_LARGE, t.resumed_from);
-    CURLcode code = curl_easy_perform(curl);
-    long http = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http);
-    curl_easy_cleanup(curl);
-    if (t.drew) fmt::print(stderr, "\r\x1b[K");
-    ::fsync(t.fd);
-    ::close(t.fd);
-    if (t.write_failed) {
-      throw operation_failed(fmt::format("cannot write {}: {}", part.string(), std::strerror(t.write_errno)));
-    }
-    if (code == CURLE_OK) {
+    Attempt a = attempt_download(request, part);
+    if (a.code == CURLE_OK) {
       if (::rename(part.c_str(), request.dest.c_str()) != 0) {
         throw operation_failed(fmt::format("cannot rename {}: {}", part.string(), std::strerror(errno)));
       }
       return;
     }
-    last_error = error[0] ? error : curl_easy_strerror(code);
-    if (code == CURLE_HTTP_RETURNED_ERROR && http == 416) {
+    last_error = a.error;
+    if (a.code == CURLE_HTTP_RETURNED_ERROR && a.http == 416) {
       // The range asked for lies beyond the file: what is kept is not a prefix of it. Start over.
       fs::remove(part);
       continue;
     }
-    if (code == CURLE_HTTP_RETURNED_ERROR && http == 404) {
+    if (a.code == CURLE_HTTP_RETURNED_ERROR && a.http == 404) {
       fs::remove(part);
       throw operation_failed(fmt::format("cannot download {}: not found (HTTP 404); is the version right?", request.url));
     }
-    if (!retryable(code, http)) break;
+    if (!retryable(a.code, a.http)) break;
   }
   throw operation_failed(fmt::format("cannot download {}: {} (the part received is kept in {} and the next install "
                                      "resumes it)",

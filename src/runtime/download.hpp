@@ -1,7 +1,7 @@
 #pragma once
-// Fetches one file over HTTP(S) with libcurl: retries with backoff, resumes what an earlier
-// attempt left in DEST.part (Range), a progress bar on a terminal (bytes, rate, time left), and
-// DEST appears only once complete.
+// Fetches one file over HTTP(S) with libcurl (loaded on first use: net/curl_library.hpp):
+// retries with backoff, resumes what an earlier attempt left in DEST.part (Range), a progress bar
+// on a terminal (bytes, rate, time left), and DEST appears only once complete.
 #include <filesystem>
 #include <functional>
 #include <string>

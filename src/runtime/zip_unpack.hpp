@@ -1,8 +1,9 @@
 #pragma once
-// Verified, safe unpacking of a downloaded zip with libarchive: every member is read to its end
-// (so a corrupt or truncated zip fails here, naming the member, not later in the VM), names that
-// are absolute or climb out with `..` are refused, as are symlinks pointing out of the tree and
-// member types other than file, directory and symlink. Exec bits and symlinks are kept.
+// Verified, safe unpacking of a downloaded zip with libarchive (loaded on first use): every
+// member is read to its end (so a corrupt or truncated zip fails here, naming the member, not
+// later in the VM), names that are absolute or climb out with `..` are refused, as are symlinks
+// pointing out of the tree and member types other than file, directory and symlink. Exec bits
+// and symlinks are kept.
 #include <filesystem>
 #include <string>
 #include <vector>

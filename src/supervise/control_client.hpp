@@ -7,6 +7,7 @@
 //   ControlReply r = client.reload(std::chrono::minutes(10));   // rolling, health-gated
 //   if (!r.ok) ... r.error, r.failed_instance, r.results
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "service/home.hpp"
 #include "supervise/service_status.hpp"
+#include "util/failure.hpp"
 
 namespace pharoctl {
 
@@ -57,5 +59,25 @@ class ControlClient {
 };
 
 ControlReply control_reply_from_json(const nlohmann::json& j);
+
+// One supervisor's answer to a request sent to several at once: the answer, or the Failure that
+// ControlClient::request would have thrown for it.
+struct ControlAnswer {
+  std::optional<nlohmann::json> answer;
+  std::optional<Failure> failure;
+};
+
+// The same request to each service's supervisor at once: a non-blocking connect and send to
+// every control socket, then one poll loop for all the answers under one deadline, so that
+// asking 50 supervisors costs about what asking the slowest one does. In the order given.
+std::vector<ControlAnswer> request_all(const std::vector<ServicePaths>& services, const nlohmann::json& request,
+                                       std::chrono::milliseconds timeout);
+
+// request_all of "status": the status, or the Failure ControlClient::status would have thrown.
+struct StatusAnswer {
+  std::optional<ServiceStatus> status;
+  std::optional<Failure> failure;
+};
+std::vector<StatusAnswer> status_all(const std::vector<ServicePaths>& services, std::chrono::milliseconds timeout);
 
 }  // namespace pharoctl

@@ -6,8 +6,6 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
 #include <deque>
 #include <optional>
 #include <fstream>
@@ -114,29 +112,31 @@ std::string instance_log_tail(const ServicePaths& paths, int instance, int count
 
 bool supervisor_running(const ServicePaths& paths) { return FileLock::is_held(paths.supervisor_lock()); }
 
-ServiceStatus collect_status(const Home& home, const std::string& name) {
-  ServicePaths p = home.service(name);
+namespace {
+
+// What a running supervisor answered (or the failure to get an answer) made into the status
+// shown: "unresponsive" when it did not answer; nullopt when it stopped meanwhile.
+std::optional<ServiceStatus> status_of_running(const ServicePaths& p, const std::string& name, StatusAnswer answer) {
+  if (answer.status) {
+    ServiceStatus live = std::move(*answer.status);
+    std::string on_disk = service_config_digest(p.service_toml());
+    live.config_differs = !live.config_digest.empty() && on_disk != live.config_digest;
+    if (live.config_differs && live.reason.empty())
+      live.reason = fmt::format("service.toml differs from the configuration running; `pharoctl restart {}` applies it", name);
+    return live;
+  }
+  if (!supervisor_running(p)) return std::nullopt;  // it stopped between the two looks
   ServiceStatus s;
   s.name = name;
-  // A running supervisor answers for its service, whatever service.toml says now (it may have
-  // been edited, even broken, since the supervisor read it).
-  if (supervisor_running(p)) {
-    try {
-      ServiceStatus live = ControlClient(p).status(milliseconds(3000));
-      std::string on_disk = service_config_digest(p.service_toml());
-      live.config_differs = !live.config_digest.empty() && on_disk != live.config_digest;
-      if (live.config_differs && live.reason.empty())
-        live.reason = fmt::format("service.toml differs from the configuration running; `pharoctl restart {}` applies it", name);
-      return live;
-    } catch (const Failure& f) {
-      if (supervisor_running(p)) {
-        s.state = "unresponsive";
-        s.supervisor_pid = recorded_lock_pid(p.supervisor_lock());
-        s.reason = f.what();
-      }
-      // else: it stopped between the two looks; report it as stopped below.
-    }
-  }
+  s.state = "unresponsive";
+  s.supervisor_pid = recorded_lock_pid(p.supervisor_lock());
+  s.reason = answer.failure->what();
+  return s;
+}
+
+// The status of a service whose supervisor does not answer (or none runs): from service.toml
+// and the pid files. `s` is "unresponsive" already or fresh.
+ServiceStatus status_without_supervisor(const ServicePaths& p, ServiceStatus s) {
   ServiceConfig cfg;
   try {
     cfg = load_service_config(p.service_toml());
@@ -166,28 +166,46 @@ ServiceStatus collect_status(const Home& home, const std::string& name) {
   return s;
 }
 
-std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<std::string>& names) {
-  std::vector<ServiceStatus> out(names.size());
-  if (names.size() <= 1) {
-    for (size_t i = 0; i < names.size(); ++i) out[i] = collect_status(home, names[i]);
-    return out;
+ServiceStatus status_from(const ServicePaths& p, const std::string& name, std::optional<StatusAnswer> answer) {
+  ServiceStatus s;
+  s.name = name;
+  if (answer) {
+    std::optional<ServiceStatus> running = status_of_running(p, name, std::move(*answer));
+    if (running && running->state != "unresponsive") return *running;
+    if (running) s = std::move(*running);
   }
-  std::atomic<size_t> next{0};
-  std::vector<std::exception_ptr> errors(names.size());
-  auto worker = [&] {
-    for (size_t i; (i = next++) < names.size();) {
-      try {
-        out[i] = collect_status(home, names[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < std::min<size_t>(16, names.size()); ++i) workers.emplace_back(worker);
-  for (auto& w : workers) w.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);  // the first in the given order, as one after the other would
+  return status_without_supervisor(p, std::move(s));
+}
+
+constexpr milliseconds kStatusTimeout{3000};
+
+}  // namespace
+
+ServiceStatus collect_status(const Home& home, const std::string& name) {
+  ServicePaths p = home.service(name);
+  // A running supervisor answers for its service, whatever service.toml says now (it may have
+  // been edited, even broken, since the supervisor read it).
+  std::optional<StatusAnswer> answer;
+  if (supervisor_running(p)) answer = std::move(status_all({p}, kStatusTimeout).front());
+  return status_from(p, name, std::move(answer));
+}
+
+std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<std::string>& names) {
+  std::vector<ServicePaths> paths;
+  std::vector<ServicePaths> running;
+  for (const std::string& n : names) {
+    paths.push_back(home.service(n));
+    if (supervisor_running(paths.back())) running.push_back(paths.back());
+  }
+  // Every running supervisor is asked at once: one deadline for all of them.
+  std::vector<StatusAnswer> answers = status_all(running, kStatusTimeout);
+  std::vector<ServiceStatus> out;
+  out.reserve(names.size());
+  for (size_t i = 0, r = 0; i < names.size(); ++i) {
+    std::optional<StatusAnswer> answer;
+    if (r < running.size() && running[r].name() == names[i]) answer = std::move(answers[r++]);
+    out.push_back(status_from(paths[i], names[i], std::move(answer)));
+  }
   return out;
 }
 

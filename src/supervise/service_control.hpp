@@ -19,8 +19,9 @@ bool supervisor_running(const ServicePaths& paths);
 // of service.toml and any stale pid file. A broken service.toml gives state "invalid".
 ServiceStatus collect_status(const Home& home, const std::string& name);
 
-// collect_status of each name, in the order given; several supervisors are asked at once (at
-// most 16 at a time), so that the status of 50 services costs about that of one.
+// collect_status of each name, in the order given; every running supervisor is asked at once
+// (control_client's status_all: one poll loop, one deadline), so that the status of 50
+// services costs about that of one.
 std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<std::string>& names);
 
 struct StartOutcome {

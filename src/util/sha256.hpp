@@ -1,8 +1,8 @@
 #pragma once
-// SHA-256: the checksums runtime.toml records for every file, runtime pins and the build cache
-// keys. Computed by OpenSSL's libcrypto (which libcurl maps into the CLI anyway, and which uses
-// the CPU's SHA extensions). The supervisor never maps it: its one digest, of service.toml, is
-// libmd's (supervise/config_digest.cpp).
+// SHA-256: the checksums runtime.toml records for every file, runtime pins, the build cache
+// keys. Small inputs are hashed by libmd (linked: a small library of libc alone); files of 1 MiB
+// and more (runtime images and VMs) by OpenSSL's libcrypto, loaded on first use, which uses the
+// CPU's SHA extensions. So a short command never maps libcrypto.
 #include <filesystem>
 #include <memory>
 #include <string>

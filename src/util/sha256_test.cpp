@@ -1,5 +1,10 @@
 #include "util/sha256.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 namespace pharoctl {
@@ -37,6 +42,22 @@ TEST(Sha256, PinnedChecksumForm) {
   EXPECT_TRUE(is_sha256_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
   EXPECT_FALSE(is_sha256_hex("ba7816bf"));
   EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));
+}
+
+// Files below 1 MiB are hashed in the tree, larger ones by libcrypto: both give the digest of
+// the whole bytes, whichever side of the threshold.
+TEST(Sha256, FilesEitherSideOfTheLibcryptoThresholdHashAlike) {
+  auto dir = std::filesystem::temp_directory_path() / ("pharoctl-sha256-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (size_t size : {size_t{0}, size_t{100}, (size_t{1} << 20) - 1, size_t{1} << 20, (size_t{3} << 20) + 7}) {
+    std::string data(size, '\0');
+    for (size_t i = 0; i < size; ++i) data[i] = static_cast<char>((i * 2654435761u) >> 13);
+    auto file = dir / std::to_string(size);
+    std::ofstream(file, std::ios::binary) << data;
+    EXPECT_EQ(sha256_file(file), sha256_hex(data)) << size;
+  }
+  EXPECT_EQ(sha256_file(dir / "0"), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

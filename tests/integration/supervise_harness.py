@@ -165,6 +165,14 @@ def cmdline(pid):
         return []
 
 
+def vm_environ(pid):
+    """The environment a VM was started with (/proc/PID/environ), as a dict: what shows that a
+    variable of service.toml's [env] reached it."""
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        entries = f.read().split(b"\0")
+    return dict(e.decode(errors="replace").split("=", 1) for e in entries if b"=" in e)
+
+
 def supervisors_of(name, home):
     out = []
     for pid in map(int, filter(str.isdigit, os.listdir("/proc"))):

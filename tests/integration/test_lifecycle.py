@@ -12,7 +12,8 @@ from harness import pharoctl, port_open, wait_until
 # free of that race.
 NEVER_HEALTHY = {"expect": "never answered"}
 
-from supervise_harness import (processes_described, instance, make_service, processes_in, status, stop_quietly, supervisors_of)
+from supervise_harness import (processes_described, instance, make_service, processes_in, status, stop_quietly, supervisors_of,
+                               vm_environ)
 
 
 @pytest.fixture
@@ -113,6 +114,11 @@ def test_stop_from_any_state_leaves_nothing(home):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wait_until(lambda: (home / "slow" / "run" / "control.sock").exists() and
                status(home, "slow")["instances"][0]["state"] == "starting", 20, what="starting")
+    # The slow start is in effect: the VM got the variable and has not run its script (no
+    # console port), where without it the script runs at once.
+    vm = instance(home, "slow")["pid"]
+    assert vm_environ(vm).get("PHARO_SIM_SLOWSTART") == "20"
+    assert not port_open(cfg["telnet"])
     pharoctl(home, "stop", "slow", check=0)
     p.wait(timeout=30)
     assert processes_described(cfg["dir"]) == []
@@ -122,7 +128,9 @@ def test_stop_from_any_state_leaves_nothing(home):
                        env={"PHARO_SIM_FAULT": "exit:3"})
     proc = pharoctl(home, "start", "crashy")
     assert proc.returncode == 1
-    assert instance(home, "crashy")["state"] == "backoff"
+    inst = instance(home, "crashy")
+    assert inst["state"] == "backoff"
+    assert inst["last_exit"]["status"] == 3, inst  # the fault's own exit status
     pharoctl(home, "stop", "crashy", check=0)
     assert processes_described(cfg["dir"]) == []
 
@@ -130,6 +138,7 @@ def test_stop_from_any_state_leaves_nothing(home):
                        env={"PHARO_SIM_FAULT": "exit:3"})
     pharoctl(home, "start", "dead")
     wait_until(lambda: instance(home, "dead")["state"] == "failed", 20, what="failed")
+    assert instance(home, "dead")["last_exit"]["status"] == 3
     pharoctl(home, "stop", "dead", check=0)
     assert processes_described(cfg["dir"]) == []
 

@@ -38,10 +38,17 @@ class Tmux:
 
     def wait_for(self, text, count=1):
         try:
-            wait_until(lambda: self.screen().count(text) >= count, timeout=10, what=f"{text!r} on screen")
+            wait_until(lambda: self.screen().count(text) >= count, timeout=20, what=f"{text!r} on screen")
         except AssertionError as e:
             raise AssertionError(f"{e}; the screen:\n{self.screen()}") from None
         return self.screen()
+
+    def interrupt(self, prompt):
+        """Ctrl-C, then wait for the fresh prompt it brings: the terminal turns it into SIGINT,
+        which reaches the line editor after any key typed behind it has been read."""
+        n = self.screen().count(prompt)
+        self.keys("C-c")
+        return self.wait_for(prompt, count=n + 1)
 
     def close(self):
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
@@ -98,7 +105,8 @@ def test_session(service, repl, tmp_path):
 
     # Ctrl-C drops what was typed; nothing of it reaches the image.
     t.type("1000 + ")
-    t.keys("C-c")
+    t.wait_for("shop> 1000 +")
+    t.interrupt("shop> ")
     t.type("2 + 2")
     t.keys("Enter")
     screen = t.wait_for("\n4\n")
@@ -108,7 +116,7 @@ def test_session(service, repl, tmp_path):
     t.type("hel")
     t.keys("Tab")
     wait_until(lambda: "shop> help " in t.screen(), what="help completed")
-    t.keys("C-c")
+    t.interrupt("shop> ")
     t.type("get system.sta")
     t.keys("Tab")
     t.keys("Enter")
@@ -147,7 +155,7 @@ def test_session(service, repl, tmp_path):
     t2 = repl()
     t2.keys("Up")
     wait_until(lambda: "shop> quit" in t2.screen(), what="last session's history")
-    t2.keys("C-c")
+    t2.interrupt("shop> ")
     t2.keys("C-d")
     t2.wait_for("exit=0")
 

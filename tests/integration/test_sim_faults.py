@@ -102,6 +102,7 @@ def test_faults_from_the_environment(runtime, tmp_path):
     v.stop()
     v = Vm(runtime, str(tmp_path), env={"PHARO_SIM_FAULT": "unhealthy"})
     wait_until(lambda: v.proc.poll() is not None or _status(v) == 500, timeout=10, what="HTTP 500")
+    assert v.proc.poll() is None and _status(v) == 500  # alive, and every metrics request fails
     v.stop()
     v = Vm(runtime, str(tmp_path), env={"PHARO_SIM_SLOWSTART": "1"})
     started = time.monotonic()

@@ -21,6 +21,11 @@ def state_of(home, name):
     return svc["instances"][0]["state"]
 
 
+def last_exit_status(home, name):
+    svc = json.loads(pharoctl(home, "--json", "status", name).stdout)["services"][0]
+    return (svc["instances"][0]["last_exit"] or {}).get("status")
+
+
 def test_exit_code_for_each_state(home):
     make_service(home, "ok")
     # The faults reach the VM through [env]: its environment is defined, not inherited.
@@ -41,11 +46,13 @@ def test_exit_code_for_each_state(home):
         # backoff: the VM exits at once, the next try is 30s away.
         pharoctl(home, "start", "crashy", timeout=60)
         wait_until(lambda: state_of(home, "crashy") == "backoff", timeout=20, what="crashy in backoff")
+        assert last_exit_status(home, "crashy") == 1  # the fault's exit, not some other trouble
         assert codes(home, "crashy") == 4
 
         # failed: gave up after [restart] max.
         pharoctl(home, "start", "doomed", timeout=60)
         wait_until(lambda: state_of(home, "doomed") == "failed", timeout=20, what="doomed failed")
+        assert last_exit_status(home, "doomed") == 1
         assert codes(home, "doomed") == 4
 
         # unhealthy: runs, answers 500 to its health check after having been healthy.
