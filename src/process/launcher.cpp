@@ -1,7 +1,6 @@
 #include "process/launcher.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/prctl.h>
@@ -16,7 +15,7 @@
 
 #include "process/descriptors.hpp"
 #include "process/find_program.hpp"
-#include "process/proc_info.hpp"
+#include "process/terminate.hpp"
 #include "util/failure.hpp"
 
 extern char** environ;
@@ -275,7 +274,6 @@ Child launch(const LaunchSpec& spec) {
   if (err != 0) throw LaunchError(err, start_failure(spec, err));
   Child child;
   child.pid = pid;
-  if (auto st = read_proc_stat(pid)) child.start_ticks = st->start_ticks;
   child.out = std::move(plan.out_read);
   child.err = std::move(plan.err_read);
   return child;  // plan.held closes our copies of the child's ends
@@ -325,17 +323,8 @@ std::optional<ExitStatus> wait_exit_within(pid_t pid, std::chrono::milliseconds 
     return std::nullopt;
   };
   if (auto s = reap_now(); s || patience.count() <= 0) return s;
-  // A pidfd becomes readable when the child ends: a wait on a condition, not a sleep loop.
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  if (!pidfd.valid()) return reap_now();
-  auto deadline = std::chrono::steady_clock::now() + patience;
-  for (;;) {
-    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) return reap_now();
-    pollfd p{pidfd.get(), POLLIN, 0};
-    int r = ::poll(&p, 1, static_cast<int>(left));
-    if (r != 0 && !(r < 0 && errno == EINTR)) return reap_now();
-  }
+  wait_until_gone(pid, patience);  // on its pidfd: a wait on a condition, not a sleep loop
+  return reap_now();
 }
 
 }  // namespace pharoctl

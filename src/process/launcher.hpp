@@ -74,7 +74,6 @@ struct LaunchSpec {
 
 struct Child {
   pid_t pid = 0;
-  std::uint64_t start_ticks = 0;  // its start time, from /proc (with the pid: its identity)
   UniqueFd out;  // non-blocking read ends, for Stdio::pipe()
   UniqueFd err;
 };

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "process/pidfd.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl {
@@ -110,7 +111,7 @@ RunResult run_command(const RunRequest& request) {
   RunResult result;
   // The child's exit is watched through a pidfd as well as the pipes' ends: a grandchild that
   // inherited a pipe must not keep us waiting after the child itself is gone.
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, child.pid, 0)));
+  UniqueFd pidfd(pidfd_open(child.pid));
   auto deadline = request.timeout.count() > 0 ? started + request.timeout : Clock::time_point::max();
   bool exited = false;
   while (!exited && (out.fd.valid() || err.fd.valid() || pidfd.valid())) {

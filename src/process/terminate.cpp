@@ -10,20 +10,21 @@
 
 #include <fmt/format.h>
 
+#include "process/pidfd.hpp"
 #include "util/unique_fd.hpp"
 
 namespace pharoctl {
 
 namespace {
 
-int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 int pidfd_send_signal(int fd, int sig) { return static_cast<int>(::syscall(SYS_pidfd_send_signal, fd, sig, nullptr, 0)); }
 
 // A pidfd becomes readable when the process exits.
 bool wait_exit(int pidfd, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    // Rounded up: a wait of `timeout` never ends before it.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd p{pidfd, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count())));
     if (r > 0) return true;

@@ -31,6 +31,11 @@ Child started(std::vector<std::string> argv) {
   return child;
 }
 
+std::uint64_t start_ticks_of(pid_t pid) {
+  auto st = read_proc_stat(pid);
+  return st ? st->start_ticks : 0;
+}
+
 // A real child: `sleep 30` with an "image" argument we can look for in its command line.
 struct Sleeper {
   Child child;
@@ -49,7 +54,7 @@ class PidFileTest : public ::testing::Test {
 
 TEST_F(PidFileTest, ProvesTheRecordedProcess) {
   Sleeper s;
-  VmIdentity id{s.child.pid, s.child.start_ticks, "30", "", ""};
+  VmIdentity id{s.child.pid, start_ticks_of(s.child.pid), "30", "", ""};
   EXPECT_TRUE(verify_identity(id).proven) << verify_identity(id).reason;
   PidFile pf(dir / "shop.pid");
   pf.write(id);
@@ -61,7 +66,7 @@ TEST_F(PidFileTest, ProvesTheRecordedProcess) {
 
 TEST_F(PidFileTest, OtherStartTimeIsARecycledPid) {
   Sleeper s;
-  VmIdentity id{s.child.pid, s.child.start_ticks + 1, "30", "", ""};
+  VmIdentity id{s.child.pid, start_ticks_of(s.child.pid) + 1, "30", "", ""};
   IdentityVerdict v = verify_identity(id);
   EXPECT_FALSE(v.proven);
   EXPECT_NE(v.reason.find("recycled"), std::string::npos) << v.reason;
@@ -69,13 +74,13 @@ TEST_F(PidFileTest, OtherStartTimeIsARecycledPid) {
 
 TEST_F(PidFileTest, ImageArgumentMustBeOnTheCommandLine) {
   Sleeper s;
-  VmIdentity id{s.child.pid, s.child.start_ticks, "/srv/shop/Pharo.image", "", ""};
+  VmIdentity id{s.child.pid, start_ticks_of(s.child.pid), "/srv/shop/Pharo.image", "", ""};
   EXPECT_FALSE(verify_identity(id).proven);
 }
 
 TEST_F(PidFileTest, ExecutableMustMatchOnceRecorded) {
   Sleeper s;
-  VmIdentity id{s.child.pid, s.child.start_ticks, "30", "", "/usr/bin/not-sleep"};
+  VmIdentity id{s.child.pid, start_ticks_of(s.child.pid), "30", "", "/usr/bin/not-sleep"};
   EXPECT_FALSE(verify_identity(id).proven);
   id.exe = read_proc_exe(s.child.pid);
   EXPECT_TRUE(verify_identity(id).proven) << verify_identity(id).reason << " exe " << id.exe;
@@ -93,7 +98,7 @@ TEST_F(PidFileTest, PlainPidFileOfAnUnrelatedProcessIsStaleAndNeverSignalled) {
   EXPECT_TRUE(st.exists);
   EXPECT_FALSE(st.verdict.proven);
   // terminate_proven refuses a record that does not match the live process.
-  TerminateResult r = terminate_proven({s.child.pid, s.child.start_ticks + 7, "x.image", "", ""}, std::chrono::milliseconds(100));
+  TerminateResult r = terminate_proven({s.child.pid, start_ticks_of(s.child.pid) + 7, "x.image", "", ""}, std::chrono::milliseconds(100));
   EXPECT_FALSE(r.signalled);
   EXPECT_TRUE(process_alive(s.child.pid));
 }
@@ -101,12 +106,12 @@ TEST_F(PidFileTest, PlainPidFileOfAnUnrelatedProcessIsStaleAndNeverSignalled) {
 TEST_F(PidFileTest, DeadProcessIsNotProven) {
   Child c = started({"/bin/true"});
   ::waitpid(c.pid, nullptr, 0);
-  EXPECT_FALSE(verify_identity({c.pid, c.start_ticks, "", "", ""}).proven);
+  EXPECT_FALSE(verify_identity({c.pid, start_ticks_of(c.pid), "", "", ""}).proven);
 }
 
 TEST_F(PidFileTest, TerminateProvenEndsTheProcess) {
   Child c = started({"/bin/sleep", "31"});
-  TerminateResult r = terminate_proven({c.pid, c.start_ticks, "31", "", ""}, std::chrono::seconds(5));
+  TerminateResult r = terminate_proven({c.pid, start_ticks_of(c.pid), "31", "", ""}, std::chrono::seconds(5));
   EXPECT_TRUE(r.signalled) << r.reason;
   EXPECT_FALSE(r.killed);
   int st = 0;

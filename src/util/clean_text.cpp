@@ -1,5 +1,7 @@
 #include "util/clean_text.hpp"
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "util/lines.hpp"
@@ -69,7 +71,7 @@ void append_clean(std::string& out, std::string_view s, bool keep_newlines) {
     } else if (c == '\r' && (i + 1 == s.size() || s[i + 1] == '\n')) {
       ++i;  // CRLF line ends
     } else if (c < 0x20 || c == 0x7f) {
-      out += fmt::format("\\x{:02x}", c);
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
       ++i;
     } else if (c < 0x80) {
       out += static_cast<char>(c);
@@ -78,7 +80,7 @@ void append_clean(std::string& out, std::string_view s, bool keep_newlines) {
       out.append(s.substr(i, len));
       i += len;
     } else {
-      out += fmt::format("\\x{:02x}", c);
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
       ++i;
     }
   }
