@@ -4,6 +4,7 @@
 // and a body containing [health].expect, all within [health].timeout.
 #include <string>
 
+#include "supervise/probe_socket.hpp"
 #include "util/unique_fd.hpp"
 #include "supervise/clock.hpp"
 
@@ -18,6 +19,13 @@ struct HealthResult {
 
 class HealthProbe {
  public:
+  HealthProbe() = default;
+  HealthProbe(const HealthProbe&) = delete;
+  HealthProbe& operator=(const HealthProbe&) = delete;
+  // A probe dropped in flight (its VM stopping or gone) closes with a reset like any other, so
+  // that it leaves no TIME_WAIT on the VM's port (probe_socket.hpp).
+  ~HealthProbe() { close_abortively(sock_); }
+
   void start(const std::string& url, const std::string& expect, const Clock& clock, std::chrono::milliseconds timeout);
   bool active() const { return active_; }
   int fd() const { return sock_.get(); }

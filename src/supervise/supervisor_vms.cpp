@@ -30,27 +30,31 @@ std::string restarts_text(int n, Millis window) {
 void Supervisor::spawn(Instance& inst) {
   SteadyTime now = clock_.steady();
   inst.spawning();
-  VmCommand cmd = vm_command(config_, paths_, runtime_, inst.index);
-  LaunchSpec spec;
-  spec.argv = cmd.argv;
-  spec.env = Environment::exactly(cmd.env);
-  spec.cwd = cmd.cwd;
-  spec.out = Stdio::pipe();
-  spec.err = Stdio::pipe();
-  spec.group = ProcessGroup::New;
-  spec.parent_death_signal = SIGTERM;  // a supervisor killed with -9 takes its VMs along
+  VmCommand cmd;
   Child child;
   try {
+    // Before the first deploy this makes the service's own copy of the runtime image: a full
+    // disk there is a failed start like a failed exec (backoff), not the supervisor's end.
+    cmd = vm_command(config_, paths_, runtime_, inst.index);
+    LaunchSpec spec;
+    spec.argv = cmd.argv;
+    spec.env = Environment::exactly(cmd.env);
+    spec.cwd = cmd.cwd;
+    spec.out = Stdio::pipe();
+    spec.err = Stdio::pipe();
+    spec.group = ProcessGroup::New;
+    spec.parent_death_signal = SIGTERM;  // a supervisor killed with -9 takes its VMs along
     child = launch(spec);
-  } catch (const Failure& f) {
-    sup(inst, f.what(), Priority::Err);
+  } catch (const std::exception& e) {
+    sup(inst, e.what(), Priority::Err);
     inst.last_exit.reset();
-    after_end(inst, f.what(), false, false);
+    after_end(inst, e.what(), false, false);
     return;
   }
   auto vm = std::make_unique<Vm>();
   vm->pid = child.pid;
-  vm->start_ticks = child.start_ticks;
+  if (auto st = read_proc_stat(child.pid)) vm->start_ticks = st->start_ticks;  // with the pid: its identity
+  const std::uint64_t start_ticks = vm->start_ticks;
   vm->out = std::move(child.out);
   vm->err = std::move(child.err);
   vm->started = now;
@@ -59,7 +63,7 @@ void Supervisor::spawn(Instance& inst) {
   vm->run_script = cmd.run_script;
   vm->words = VmLastWords({cmd.cwd / "PharoDebug.log", std::filesystem::path(cmd.image).parent_path() / "PharoDebug.log"});
   inst.vm_started(std::move(vm), now, config_.health);
-  record_pid(inst, {child.pid, child.start_ticks, cmd.image, cmd.run_script, ""});
+  record_pid(inst, {child.pid, start_ticks, cmd.image, cmd.run_script, ""});
   std::string line;
   for (const auto& a : cmd.argv) line += (line.empty() ? "" : " ") + a;
   sup(inst, fmt::format("started pid {}: {}", child.pid, line));
