@@ -135,8 +135,7 @@ fs::path local_repository_path(const std::string& repository, const fs::path& ba
   return {};
 }
 
-BuildInputs build_inputs(const Home& home, const ServiceConfig& service_config) {
-  const ServiceConfig config = with_smalltalk_ston(service_config, home.service(service_config.name).dir());
+BuildInputs build_inputs(const Home& home, const ServiceConfig& config) {
   BuildInputs in;
   in.runtime = config.runtime;
   Runtime rt = load_runtime(home, config.runtime);
@@ -280,14 +279,17 @@ nlohmann::json build_manifest(const BuildInputs& in, const ServiceConfig& config
 
 }  // namespace
 
-BuildResult build_service(const Home& home, const ServiceConfig& config, const BuildOptions& options) {
+BuildResult build_service(const Home& home, const ServiceConfig& service_config, const BuildOptions& options) {
   auto started = Clock::now();
   BuildResult result;
-  if (config.source.strategy == Strategy::LoadOnStart) {
+  if (service_config.source.strategy == Strategy::LoadOnStart) {
     result.not_needed = true;
     return result;
   }
-  ServicePaths paths = home.service(config.name);
+  ServicePaths paths = home.service(service_config.name);
+  // A .smalltalk.ston names the repository and baseline: read once, for the key, the build
+  // script and the proof that the saved image has the baseline.
+  const ServiceConfig config = with_smalltalk_ston(service_config, paths.dir());
   BuildInputs in = build_inputs(home, config);
   result.key = in.key;
   result.source_commit = in.source_commit;

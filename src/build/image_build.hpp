@@ -49,6 +49,7 @@ struct BuildInputs {
   std::string source_commit;          // the commit a git-hosted remote repository's ref names
   std::string key;
 };
+// `config` with its .smalltalk.ston already read into it (with_smalltalk_ston).
 BuildInputs build_inputs(const Home& home, const ServiceConfig& config);
 
 // The local path of gitlocal://, tonel:// and filetree:// repositories ("" for remote ones),
