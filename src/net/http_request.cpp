@@ -101,8 +101,9 @@ Parse parse_response(const std::string& raw, bool head_only, bool closed, HttpRe
     r.body = raw.substr(at, length);
     return Parse::Complete;
   }
+  if (!closed) return Parse::Incomplete;  // the body ends with the connection: copied once, then
   r.body = raw.substr(at);
-  return closed ? Parse::Complete : Parse::Incomplete;
+  return Parse::Complete;
 }
 
 // Waits for `events` on `fd` until the deadline; throws the timeout.
