@@ -14,6 +14,10 @@
 namespace sim {
 namespace {
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+// A name ending in `suffix` after at least one character of its own (".st" alone names nothing).
+bool named_with_suffix(const std::string& s, const std::string& suffix) {
+  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 std::string read_all(std::istream& in) {
   std::stringstream s;
@@ -142,7 +146,7 @@ void run_save(Vm& vm, const std::vector<std::string>& args) {
     quit(vm, 1);
   }
   std::string name = args[0];
-  if (name.size() > 6 && name.substr(name.size() - 6) == ".image") name = name.substr(0, name.size() - 6);
+  if (named_with_suffix(name, ".image")) name = name.substr(0, name.size() - 6);
   std::filesystem::path target = vm.image_path().parent_path() / (name + ".image");
   vm.save_as(target);
   if (args.size() > 1 && args[1] == "--delete-old" && std::filesystem::absolute(target) != std::filesystem::absolute(vm.image_path())) {
@@ -175,7 +179,7 @@ void run_save(Vm& vm, const std::vector<std::string>& args) {
 bool kernel_lacks(Vm& vm, const std::string& handler) {
   if (!vm.state().data.value("kernel", false)) return false;
   return handler == "st" || handler == "eval" || handler == "metacello" || handler == "config" ||
-         (handler.size() > 3 && handler.substr(handler.size() - 3) == ".st");
+         named_with_suffix(handler, ".st");
 }
 
 }  // namespace
@@ -190,7 +194,7 @@ void run_image_arguments(Vm& vm, const std::vector<std::string>& args) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   bool stay = false;
   if (handler == "st") run_st(vm, rest, stay);
-  else if (handler.size() > 3 && handler.substr(handler.size() - 3) == ".st") run_st(vm, args, stay);
+  else if (named_with_suffix(handler, ".st")) run_st(vm, args, stay);
   else if (handler == "eval") run_eval(vm, rest, stay);
   else if (handler == "metacello") run_metacello(vm, rest, stay);
   else if (handler == "save") run_save(vm, rest);

@@ -58,7 +58,7 @@ AppResponder responder_for(Evaluator& ev, const Value& block) {
     request.obj->slots["method"] = Value::symbol(method);
     request.obj->slots["uri"] = Value::string(path);
     try {
-      Value v = ev.call_block(block, block.block->params.empty() ? std::vector<Value>{} : std::vector<Value>{request});
+      Value v = cull(ev, block, request);
       if (v.kind != Value::Kind::Object || v.obj->cls != "ZnResponse") return std::nullopt;
       AppResponse out;
       out.status = static_cast<int>(int_arg(v.obj->slots["status"], "status"));
