@@ -105,9 +105,9 @@ void print_results(const Globals& g, const std::string& name, const ControlReply
   }
 }
 
-int do_start(const Globals& g, const ServiceTarget& t) {
+// `cfg`: the service's config, loaded (and preflighted) by the caller.
+int do_start(const Globals& g, const ServiceTarget& t, const ServiceConfig& cfg) {
   Home home = g.resolve_home();
-  ServiceConfig cfg = load_config(home, t.name);
   check_instance(cfg, t);
   ServicePaths p = home.service(t.name);
   if (t.instance >= 0 && supervisor_running(p)) {
@@ -123,7 +123,7 @@ int do_start(const Globals& g, const ServiceTarget& t) {
     return kExitOk;
   }
   if (systemd_manages(t.name)) return systemctl("start", t.name) == 0 ? kExitOk : kExitFailed;
-  StartOutcome o = start_service(home, t.name, self_exe());
+  StartOutcome o = start_service(home, cfg, self_exe());
   if (o.kind == StartOutcome::Failed) {
     std::string msg = o.message;
     if (!o.log_tail.empty()) msg += "\n--- log tail ---\n" + o.log_tail;
@@ -165,7 +165,7 @@ int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
   ServicePaths p = home.service(t.name);
   if (!supervisor_running(p)) {
     if (rolling) throw Failure(kExitNotRunning, fmt::format("{} is not running (`pharoctl start {}`)", t.name, t.name));
-    return do_start(g, {t.name, -1});
+    return do_start(g, {t.name, -1}, cfg);
   }
   if (!rolling && t.instance < 0 && systemd_manages(t.name))
     return systemctl("restart", t.name) == 0 ? kExitOk : kExitFailed;
@@ -179,7 +179,7 @@ int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
                    live.instances.size(), cfg.instances);
       StopOutcome so = stop_service(home, t.name);
       for (const auto& n : so.notes) fmt::print(stderr, "pharoctl: {}\n", n);
-      return do_start(g, {t.name, -1});
+      return do_start(g, {t.name, -1}, cfg);
     }
   }
   ControlReply r = rolling ? client.reload(rollout_timeout(cfg), t.instance) : client.restart(t.instance, rollout_timeout(cfg));
@@ -192,15 +192,14 @@ int do_restart(const Globals& g, const ServiceTarget& t, bool rolling) {
 
 // Every target loaded and checked (preflight.hpp) before the first is touched: `start a b nosuch`
 // starts nothing.
-void preflight_targets(const Globals& g, const std::vector<ServiceTarget>& list) {
+// Returns the configs, in the order of `list`.
+std::vector<ServiceConfig> preflight_targets(const Globals& g, const std::vector<ServiceTarget>& list) {
   std::vector<std::string> names;
   for (const auto& t : list) names.push_back(t.name);
   Home home = g.resolve_home();
-  for (const ServiceConfig& cfg : preflight_services(home, names, PreflightFor::Run)) {
-    for (const auto& t : list) {
-      if (t.name == cfg.name) check_instance(cfg, t);
-    }
-  }
+  std::vector<ServiceConfig> configs = preflight_services(home, names, PreflightFor::Run);
+  for (size_t i = 0; i < list.size(); ++i) check_instance(configs[i], list[i]);
+  return configs;
 }
 
 template <typename F>
@@ -224,15 +223,16 @@ Runner each_target(const Globals& g, Targets& targets, bool allow_instance, bool
 
 // Several targets at once, at most kParallelStarts in flight: each start mostly waits for its
 // VMs to become healthy, so 50 services start in about the time of one. Each is reported on
-// its own line as it finishes; the exit code is the worst of them.
+// its own line as it finishes; the exit code is the worst of them. `f` gets each target with
+// its config as preflight loaded it.
 constexpr size_t kParallelStarts = 16;
 
 template <typename F>
 Runner each_target_in_parallel(const Globals& g, Targets& targets, bool allow_instance, F f) {
   return [&g, &targets, allow_instance, f]() {
     auto list = resolve_targets(g, targets, allow_instance);
-    preflight_targets(g, list);
-    if (list.size() == 1) return f(list.front());
+    std::vector<ServiceConfig> configs = preflight_targets(g, list);
+    if (list.size() == 1) return f(list.front(), configs.front());
     std::mutex lock;
     size_t next = 0;
     int rc = kExitOk;
@@ -246,7 +246,7 @@ Runner each_target_in_parallel(const Globals& g, Targets& targets, bool allow_in
         }
         int r;
         try {
-          r = f(list[mine]);
+          r = f(list[mine], configs[mine]);
         } catch (const Failure& e) {
           fmt::print(stderr, "pharoctl: {}\n", e.what());
           r = e.exit_code();
@@ -271,7 +271,9 @@ Runner define_start(CLI::App& cmd, const Globals& g) {
   auto t = std::make_shared<Targets>();
   add_targets(cmd, *t, true);
   return [&g, t]() {
-    return each_target_in_parallel(g, *t, true, [&g](const ServiceTarget& x) { return do_start(g, x); })();
+    return each_target_in_parallel(g, *t, true, [&g](const ServiceTarget& x, const ServiceConfig& cfg) {
+      return do_start(g, x, cfg);
+    })();
   };
 }
 

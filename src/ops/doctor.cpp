@@ -19,6 +19,7 @@
 #include "supervise/control_client.hpp"
 #include "ops/new_service.hpp"
 #include "service/ephemeral_ports.hpp"
+#include "service/instance_ports.hpp"
 #include "service/port_allocation.hpp"
 #include "ops/preflight.hpp"
 #include "util/atomic_file.hpp"
@@ -124,16 +125,11 @@ void check_ports(const ServiceCheck& s, const std::set<int>& listening, const st
   const std::string& name = s.name;
   // Ports held by another program while this service is not running here (clashes with other
   // services are among the preflight findings above).
-  for (int i = 0; i < c.instances; ++i) {
-    const std::pair<const char*, int> ports[] = {
-        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
-    for (const auto& [field, port] : ports) {
-      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
-      if (listening.count(port) && !running.count(i)) {
-        s.add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
-                                               "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
-                                               port, who, name, port));
-      }
+  for (const InstancePort& p : instance_ports(c)) {
+    if (listening.count(p.port) && !running.count(p.instance)) {
+      s.add(Level::Error, "ports", fmt::format("port {} ({}) is taken by another program while {} is not running here: "
+                                             "stop that program or choose another port in service.toml (ss -ltnp sport = :{})",
+                                             p.port, port_field_text(p, c.instances), name, p.port));
     }
   }
   if (auto range = ephemeral_port_range()) {
@@ -190,7 +186,7 @@ void check_generated_files(const ServiceCheck& s, bool fix) {
 }
 
 void check_service(const Home& home, const std::string& name, bool fix, const std::set<int>& listening,
-                   std::vector<Finding>& out) {
+                   const PortOwners& owners, std::vector<Finding>& out) {
   auto add = [&](Level l, const char* check, std::string m) { out.push_back({l, name, check, std::move(m)}); };
   ServicePaths paths = home.service(name);
   ServiceConfig c;
@@ -204,7 +200,7 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
 
   // Runtime, ports shared with other services, app files, `current`: the checks start, restart,
   // deploy and run refuse on, in their words.
-  for (Finding& f : preflight_findings(home, c, PreflightFor::Run)) out.push_back(std::move(f));
+  for (Finding& f : preflight_findings(home, c, PreflightFor::Run, owners)) out.push_back(std::move(f));
 
   const ServiceCheck s{home, name, paths, c, out};
   const bool supervised = FileLock::is_held(paths.supervisor_lock());
@@ -265,7 +261,8 @@ std::vector<Finding> run_doctor(const Home& home, const std::vector<std::string>
   for (const RuntimeEntry& e : list_runtimes(home)) check_runtime_files(home, e, out);
   std::vector<std::string> names = services.empty() ? home.service_names() : services;
   std::set<int> listening = listening_tcp_ports();
-  for (const auto& n : names) check_service(home, n, fix, listening, out);
+  PortOwners owners = port_owners(home);  // every service.toml parsed once, not once per service
+  for (const auto& n : names) check_service(home, n, fix, listening, owners, out);
   return out;
 }
 

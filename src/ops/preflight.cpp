@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runtime/runtime.hpp"
+#include "service/instance_ports.hpp"
 #include "service/port_allocation.hpp"
 #include "util/failure.hpp"
 
@@ -33,20 +34,15 @@ void check_runtime(const Home& home, const ServiceConfig& c, std::vector<Finding
   }
 }
 
-void check_ports(const Home& home, const ServiceConfig& c, std::vector<Finding>& out) {
-  auto others = ports_of_services(home, c.name);
+void check_ports(const PortOwners& owners, const ServiceConfig& c, std::vector<Finding>& out) {
   bool ok = true;
-  for (int i = 0; i < c.instances; ++i) {
-    const std::pair<const char*, int> ports[] = {
-        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
-    for (const auto& [field, port] : ports) {
-      auto it = others.find(port);
-      if (it == others.end()) continue;
-      ok = false;
-      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
-      out.push_back({Level::Error, c.name, "ports",
-                     fmt::format("{}: port {} is also used by {} (change one of them in service.toml)", who, port, it->second)});
-    }
+  for (const InstancePort& p : instance_ports(c)) {
+    std::string other = owners.other_than(c.name, p.port);
+    if (other.empty()) continue;
+    ok = false;
+    out.push_back({Level::Error, c.name, "ports",
+                   fmt::format("{}: port {} is also used by {} (change one of them in service.toml)",
+                               port_field_text(p, c.instances), p.port, other)});
   }
   if (ok) out.push_back({Level::Ok, c.name, "ports", "no port shared with another service"});
 }
@@ -107,21 +103,28 @@ void check_app_files(const ServiceConfig& c, const ServicePaths& paths, const st
 
 }  // namespace
 
-std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what) {
+std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what,
+                                        const PortOwners& owners) {
   std::vector<Finding> out;
   ServicePaths paths = home.service(config.name);
   check_runtime(home, config, out);
-  check_ports(home, config, out);
+  check_ports(owners, config, out);
   std::optional<fs::path> release = check_current(config, paths, out);
   check_app_files(config, paths, release, what, out);
   return out;
 }
 
+std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what) {
+  return preflight_findings(home, config, what, port_owners(home, {config}));
+}
+
 std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what) {
   std::vector<ServiceConfig> configs;
   for (const std::string& name : names) configs.push_back(load_named_service(home, name));
+  // Every other service.toml parsed once for all of them, not once per name.
+  PortOwners owners = port_owners(home, configs);
   for (const ServiceConfig& c : configs) {
-    for (const Finding& f : preflight_findings(home, c, what)) {
+    for (const Finding& f : preflight_findings(home, c, what, owners)) {
       if (f.level == Finding::Level::Error) throw usage_error(fmt::format("{}: {}", c.name, f.message));
     }
   }

@@ -7,6 +7,7 @@
 
 #include "ops/finding.hpp"
 #include "service/home.hpp"
+#include "service/port_allocation.hpp"
 #include "service/service_config.hpp"
 
 namespace pharoctl {
@@ -16,7 +17,10 @@ enum class PreflightFor {
   Deploy,  // deploy: the service directory's app files go into the new release
 };
 
-// Every finding (Ok ones too, for doctor).
+// Every finding (Ok ones too, for doctor). `owners`: the ports of the home's services, built
+// once by a caller that checks many (port_allocation.hpp); without it, built here.
+std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what,
+                                        const PortOwners& owners);
 std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& config, PreflightFor what);
 
 // Loads each service and checks it; throws Failure(kExitUsage) with the first error, as

@@ -1,5 +1,6 @@
 #include "service/port_allocation.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -41,24 +42,50 @@ std::set<int> listening_tcp_ports() {
   return ports;
 }
 
-std::map<int, std::string> ports_of_services(const Home& home, const std::string& exclude) {
+void PortOwners::add(const ServiceConfig& c) {
+  for (const InstancePort& p : instance_ports(c)) owners_.emplace(p.port, Owner{c.name, p, c.instances});
+}
+
+std::string PortOwners::describe(const Owner& o) {
+  return fmt::format("service '{}' ({})", o.service, port_field_text(o.port, o.instances));
+}
+
+std::string PortOwners::other_than(const std::string& service, int port) const {
+  auto [from, to] = owners_.equal_range(port);
+  for (auto it = from; it != to; ++it) {
+    if (it->second.service != service) return describe(it->second);
+  }
+  return "";
+}
+
+std::map<int, std::string> PortOwners::without(const std::string& exclude) const {
   std::map<int, std::string> taken;
-  for (const std::string& name : home.service_names()) {
-    if (name == exclude) continue;
-    ServiceConfig c;
-    try {
-      c = load_service_config(home.service(name).service_toml());
-    } catch (const std::exception&) {
-      continue;  // doctor reports broken files; allocation cannot guess their ports
-    }
-    for (int i = 0; i < c.instances; ++i) {
-      std::string inst = c.instances > 1 ? fmt::format(" of instance {}", i) : "";
-      taken.emplace(c.http_port(i), fmt::format("service '{}' (app.http_port{})", name, inst));
-      taken.emplace(c.telnet_port(i), fmt::format("service '{}' (console.telnet_port{})", name, inst));
-      taken.emplace(c.metrics_port(i), fmt::format("service '{}' (console.metrics_port{})", name, inst));
-    }
+  for (const auto& [port, owner] : owners_) {
+    if (owner.service != exclude && !taken.count(port)) taken.emplace(port, describe(owner));
   }
   return taken;
+}
+
+PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded, const std::string& skip) {
+  PortOwners owners;
+  for (const std::string& name : home.service_names()) {
+    if (name == skip) continue;
+    auto known = std::find_if(loaded.begin(), loaded.end(), [&](const ServiceConfig& c) { return c.name == name; });
+    if (known != loaded.end()) {
+      owners.add(*known);
+      continue;
+    }
+    try {
+      owners.add(load_service_config(home.service(name).service_toml()));
+    } catch (const std::exception&) {
+      // doctor reports broken files; nobody can tell their ports
+    }
+  }
+  return owners;
+}
+
+std::map<int, std::string> ports_of_services(const Home& home, const std::string& exclude) {
+  return port_owners(home, {}, exclude).without(exclude);
 }
 
 namespace {

@@ -6,8 +6,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "service/home.hpp"
+#include "service/instance_ports.hpp"
+#include "service/service_config.hpp"
 
 namespace pharoctl {
 
@@ -16,8 +19,33 @@ std::set<int> listening_tcp_ports();
 // Parses the text of one /proc/net/tcp or tcp6 table into `out`.
 void parse_proc_net_tcp(const std::string& text, std::set<int>& out);
 
-// Port -> who uses it ("service 'shop' app.http_port of instance 1"), for every service in the
-// home except `exclude`. Services whose service.toml does not load are left out.
+// Who uses which port in a home: every instance port of every service added, in the order
+// added. Built once from the home (each service.toml parsed once), then asked per service.
+class PortOwners {
+ public:
+  void add(const ServiceConfig& config);
+  // Who other than `service` uses `port` ("service 'shop' (app.http_port of instance 1)", the
+  // first one added), or "" when nobody else does.
+  std::string other_than(const std::string& service, int port) const;
+  // Port -> who uses it, for every service but `exclude` (what allocate_ports takes).
+  std::map<int, std::string> without(const std::string& exclude) const;
+
+ private:
+  struct Owner {
+    std::string service;
+    InstancePort port;
+    int instances;
+  };
+  static std::string describe(const Owner& o);
+  std::multimap<int, Owner> owners_;
+};
+
+// Every service of the home whose service.toml loads (the others are doctor's to report) but
+// `skip`, taking those in `loaded` as they are instead of parsing them again.
+PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded = {}, const std::string& skip = "");
+
+// Port -> who uses it ("service 'shop' (app.http_port of instance 1)"), for every service in
+// the home except `exclude`. Services whose service.toml does not load are left out.
 std::map<int, std::string> ports_of_services(const Home& home, const std::string& exclude);
 
 struct PortRequest {

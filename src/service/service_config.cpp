@@ -244,16 +244,6 @@ const char* to_string(RestartPolicy p) {
   return "always";
 }
 
-std::vector<int> ServiceConfig::all_ports() const {
-  std::vector<int> ports;
-  for (int i = 0; i < instances; ++i) {
-    ports.push_back(http_port(i));
-    ports.push_back(telnet_port(i));
-    ports.push_back(metrics_port(i));
-  }
-  return ports;
-}
-
 std::string ServiceConfig::health_url(int instance) const {
   std::string url = health.url;
   auto replace = [&url](const std::string& what, int value) {
@@ -271,26 +261,6 @@ ServiceConfig default_service_config(const std::string& name) {
   c.image = name;
   c.description = fmt::format("{} Pharo server", name);
   return c;
-}
-
-std::string check_service_ports(const ServiceConfig& c) {
-  std::map<int, std::string> used;
-  for (int i = 0; i < c.instances; ++i) {
-    const std::pair<const char*, int> ports[] = {
-        {"app.http_port", c.http_port(i)}, {"console.telnet_port", c.telnet_port(i)}, {"console.metrics_port", c.metrics_port(i)}};
-    for (const auto& [field, port] : ports) {
-      std::string who = c.instances > 1 ? fmt::format("{} of instance {}", field, i) : std::string(field);
-      if (port > 65535) {
-        return fmt::format("{} would be {}, past 65535 (lower the port or [instances].count)", who, port);
-      }
-      auto [it, inserted] = used.emplace(port, who);
-      if (!inserted) {
-        return fmt::format("{} is {}, which {} already uses (each port + {} x instance must be distinct)",
-                           who, port, it->second, kInstancePortStride);
-      }
-    }
-  }
-  return "";
 }
 
 namespace {

@@ -319,12 +319,9 @@ StartOutcome await_start(const Launched& l) {
 
 }  // namespace
 
-StartOutcome start_service(const Home& home, const std::string& name, const std::string& pharoctl_exe) {
+StartOutcome start_service(const Home& home, const ServiceConfig& cfg, const std::string& pharoctl_exe) {
+  const std::string& name = cfg.name;
   ServicePaths p = home.service(name);
-  if (!std::filesystem::exists(p.service_toml()))
-    throw usage_error(fmt::format("{}: no such service ({} missing; `pharoctl new {}` creates it)", name,
-                                  p.service_toml().string(), name));
-  ServiceConfig cfg = load_service_config(p.service_toml());
   std::filesystem::create_directories(p.run());
   std::filesystem::create_directories(p.logs());
   Millis grace = cfg.health.grace > Millis(0) ? cfg.health.grace : Millis(600'000);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "service/home.hpp"
+#include "service/service_config.hpp"
 #include "supervise/control_client.hpp"
 #include "supervise/service_status.hpp"
 
@@ -34,8 +35,9 @@ struct StartOutcome {
 // Launches `pharoctl supervise NAME` detached (new session, stdio into logs/supervisor.out)
 // unless a supervisor runs, then waits until READY (every instance healthy), the first failure
 // of an instance, or the supervisor's exit. Concurrent starts are serialised on run/start.lock:
-// exactly one launches a supervisor. `pharoctl_exe` is the binary to launch.
-StartOutcome start_service(const Home& home, const std::string& name, const std::string& pharoctl_exe);
+// exactly one launches a supervisor. `config`: the service's, as loaded (load_named_service);
+// `pharoctl_exe` is the binary to launch.
+StartOutcome start_service(const Home& home, const ServiceConfig& config, const std::string& pharoctl_exe);
 
 struct StopOutcome {
   bool was_running = false;
