@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,8 +61,13 @@ bool FileLock::is_held(const std::filesystem::path& path) {
 
 void FileLock::record_pid(pid_t pid) const {
   std::string text = fmt::format("{}\n", pid);
-  if (::ftruncate(fd_.get(), 0) != 0) return;
+  // Written over the old record, then cut only when that was longer: a truncation of a file
+  // with data waits on the file system's journal (ms on a busy disk), on every start. A reader
+  // in between sees digits then a newline either way (recorded_lock_pid reads the first number).
   if (::pwrite(fd_.get(), text.data(), text.size(), 0) < 0) return;
+  struct stat st {};
+  if (::fstat(fd_.get(), &st) == 0 && st.st_size > static_cast<off_t>(text.size()))
+    (void)!::ftruncate(fd_.get(), static_cast<off_t>(text.size()));
 }
 
 pid_t recorded_lock_pid(const std::filesystem::path& path) {

@@ -1,4 +1,5 @@
 #include "process/file_lock.hpp"
+#include "util/atomic_file.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -21,8 +22,10 @@ TEST(FileLock, ExclusiveWhileHeldFreeAfter) {
     EXPECT_TRUE(FileLock::is_held(path));
     // A second open file description cannot take it.
     EXPECT_FALSE(FileLock::try_acquire(path, std::chrono::milliseconds(30)));
-    lock->record_pid(1234);
+    lock->record_pid(123456);
+    lock->record_pid(1234);  // a shorter pid over a longer one: nothing of the old one left
     EXPECT_EQ(recorded_lock_pid(path), 1234);
+    EXPECT_EQ(read_file(path), "1234\n");
   }
   EXPECT_FALSE(FileLock::is_held(path));
   EXPECT_TRUE(FileLock::try_acquire(path));

@@ -445,18 +445,20 @@ ServiceConfig load_named_service(const Home& home, const std::string& name) {
   return load_service_config(paths.service_toml());
 }
 
-ServiceConfig load_service_config(const fs::path& file) {
+ServiceConfig load_service_config(const fs::path& file, std::string* text_read) {
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     throw usage_error(fmt::format("{}: no such file (create the service with: pharoctl new {})", file.string(),
                                   file.parent_path().filename().string()));
   }
-  ServiceConfig c = parse_service_config(read_file(file), file.string());
+  std::string text = read_file(file);
+  ServiceConfig c = parse_service_config(text, file.string());
   std::string dir_name = file.parent_path().filename().string();
   if (!dir_name.empty() && c.name != dir_name) {
     throw usage_error(fmt::format("{}:1:1: name: \"{}\" differs from the service directory \"{}\" (they must match)",
                                   file.string(), c.name, dir_name));
   }
+  if (text_read) *text_read = std::move(text);
   return c;
 }
 

@@ -96,7 +96,8 @@ ServiceConfig default_service_config(const std::string& name);
 
 // Loads and validates. Throws Failure(kExitUsage) with one line
 // "FILE:LINE:COL: FIELD: what is wrong (what would be right)" on the first problem.
-ServiceConfig load_service_config(const std::filesystem::path& file);
+// `text_read`, when given, receives the file's text as parsed (for its digest).
+ServiceConfig load_service_config(const std::filesystem::path& file, std::string* text_read = nullptr);
 // Every file of a release's app: [app].start then [app].files, as written (relative paths).
 std::vector<std::string> app_files(const ServiceConfig& config);
 

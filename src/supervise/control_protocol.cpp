@@ -61,13 +61,12 @@ void dispatch_request(int client, const std::string& line, const std::string& se
   }
 }
 
-void ControlServer::listen(const std::filesystem::path& path) {
-  std::string p = path.string();
+namespace {
+
+// A listening Unix socket bound at `p`; throws naming `shown` (the control socket's path).
+UniqueFd listening_socket(const std::string& p, const std::string& shown) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (p.size() >= sizeof addr.sun_path)
-    throw usage_error(fmt::format("{}: path too long for a Unix socket ({} bytes, at most {}); use a shorter home", p,
-                                  p.size(), sizeof addr.sun_path - 1));
   std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
   ::unlink(p.c_str());  // the caller holds the supervisor lock: any socket file here is a leftover
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -75,9 +74,30 @@ void ControlServer::listen(const std::filesystem::path& path) {
   int rc = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   int err = errno;
   ::umask(old);
-  if (rc != 0) throw operation_failed(fmt::format("{}: bind: {}", p, std::strerror(err)));
+  if (rc != 0) throw operation_failed(fmt::format("{}: bind: {}", shown, std::strerror(err)));
   ::chmod(p.c_str(), 0600);
-  if (::listen(fd.get(), 64) != 0) throw operation_failed(fmt::format("{}: listen: {}", p, std::strerror(errno)));
+  if (::listen(fd.get(), 64) != 0) throw operation_failed(fmt::format("{}: listen: {}", shown, std::strerror(errno)));
+  return fd;
+}
+
+}  // namespace
+
+void ControlServer::listen(const std::filesystem::path& path) {
+  std::string p = path.string();
+  constexpr size_t kMax = sizeof(sockaddr_un{}.sun_path);
+  if (p.size() >= kMax)
+    throw usage_error(fmt::format("{}: path too long for a Unix socket ({} bytes, at most {}); use a shorter home", p,
+                                  p.size(), kMax - 1));
+  // Bound and listening under a temporary name, then renamed into place: the socket appears
+  // ready to accept (what `start` waits for on inotify), never bound but not yet listening.
+  std::string tmp = p + ".new";
+  if (tmp.size() >= kMax) tmp = p;  // no room for the longer name: bound in place
+  UniqueFd fd = listening_socket(tmp, p);
+  if (tmp != p && ::rename(tmp.c_str(), p.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    throw operation_failed(fmt::format("{}: rename: {}", p, std::strerror(err)));
+  }
   path_ = path;
   listen_fd_ = std::move(fd);
 }

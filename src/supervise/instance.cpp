@@ -6,6 +6,10 @@
 
 namespace pharoctl {
 
+Millis start_probe_gap(Millis starting_for, Millis interval) {
+  return std::min({std::max(starting_for / kStartProbeDivisor, kFirstProbeGap), kMaxStartProbeGap, interval});
+}
+
 void Instance::spawning() {
   restart_at.reset();
   if (in_rollout) rollout_spawned = true;
@@ -18,7 +22,7 @@ void Instance::vm_started(std::unique_ptr<Vm> started, SteadyTime now, const Hea
   state = "starting";
   reason.clear();
   health_failures = 0;
-  probe_gap = Millis(0);
+  started_at = now;
   next_probe = now;  // probed at once
   grace_deadline = now + h.grace;
 }
@@ -48,8 +52,7 @@ HealthStep Instance::on_health(const HealthResult& r, SteadyTime now, const Heal
     return step;
   }
   if (state == "starting") {
-    probe_gap = std::min({std::max(probe_gap * 2, kFirstProbeGap), h.interval, kMaxStartProbeGap});
-    next_probe = now + probe_gap;
+    next_probe = now + start_probe_gap(std::chrono::duration_cast<Millis>(now - started_at), h.interval);
     reason = "not healthy yet: " + r.detail;
     return HealthStep::NotYet;
   }

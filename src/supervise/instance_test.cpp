@@ -44,17 +44,24 @@ TEST(Instance, AStartedVmIsStartingAndProbedAtOnce) {
   EXPECT_EQ(s.inst.restarts, 0);  // the first spawn is no restart
 }
 
-TEST(Instance, AStartingVmIsProbedEverMoreSparselyUpTo50ms) {
+TEST(Instance, AStartingVmIsProbedEachMillisecondThenAtAnEighthOfItsAgeUpTo25ms) {
   Started s;
   std::vector<long> gaps;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < 40; ++i) {
     EXPECT_EQ(s.inst.on_health(refused(), s.clock.steady(), s.h), HealthStep::NotYet);
-    gaps.push_back(std::chrono::duration_cast<milliseconds>(s.inst.next_probe - s.clock.steady()).count());
+    auto gap = std::chrono::duration_cast<milliseconds>(s.inst.next_probe - s.clock.steady());
+    gaps.push_back(gap.count());
+    s.clock.advance(gap);
   }
-  EXPECT_EQ(gaps, (std::vector<long>{2, 4, 8, 16, 32, 50, 50, 50}));
+  // 1 ms while younger than 16 ms, then an eighth of the age (integer ms), then 25 ms.
+  EXPECT_EQ(std::vector<long>(gaps.begin(), gaps.begin() + 17),
+            (std::vector<long>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2}));
+  EXPECT_EQ(gaps.back(), 25);
+  for (size_t i = 1; i < gaps.size(); ++i) EXPECT_GE(gaps[i], gaps[i - 1]);
   EXPECT_EQ(s.inst.state, "starting");
   EXPECT_EQ(s.inst.reason, "not healthy yet: connection refused");
   EXPECT_EQ(s.inst.health_failures, 0);  // failures while starting are the grace's business
+  EXPECT_EQ(start_probe_gap(Millis(80), Millis(5)), Millis(5));  // never beyond [health].interval
 }
 
 TEST(Instance, HealthyThenProbedAtTheInterval) {

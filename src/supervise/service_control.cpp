@@ -16,7 +16,9 @@
 #include "process/file_lock.hpp"
 #include "process/proc_info.hpp"
 #include "process/launcher.hpp"
+#include "process/pidfd.hpp"
 #include "process/terminate.hpp"
+#include "util/file_appears.hpp"
 #include "util/unique_fd.hpp"
 #include "process/vm_identity.hpp"
 #include "service/service_config.hpp"
@@ -35,8 +37,6 @@ using std::chrono::milliseconds;
 // How often the CLI looks again while it waits on the supervisor (the supervisor itself never
 // polls; it sleeps in poll(2) until its next deadline).
 constexpr milliseconds kLookAgain{20};
-// How often `start` looks for the new supervisor's control socket (it exists within ~2 ms).
-constexpr milliseconds kSocketAppears{1};
 
 bool port_free(int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -237,15 +237,15 @@ Child launch_supervisor(const Home& home, const std::string& name, const Service
   return launch(spec);
 }
 
-// The launched supervisor's wait status once it has exited, waiting at most `wait_at_most`.
+// The launched supervisor's wait status once it has exited, waiting at most `wait_at_most` (on
+// its pidfd: woken by its exit, not looking again).
 std::optional<int> exit_of(pid_t pid, milliseconds wait_at_most) {
-  auto until = Steady::now() + wait_at_most;
-  for (;;) {
-    int st = 0;
-    if (::waitpid(pid, &st, WNOHANG) == pid) return st;
-    if (Steady::now() >= until) return std::nullopt;
-    std::this_thread::sleep_for(kSocketAppears);
-  }
+  int st = 0;
+  if (::waitpid(pid, &st, WNOHANG) == pid) return st;
+  if (wait_at_most.count() <= 0) return std::nullopt;
+  wait_until_gone(pid, wait_at_most);
+  if (::waitpid(pid, &st, WNOHANG) == pid) return st;
+  return std::nullopt;
 }
 
 StartOutcome supervisor_exited(const Launched& l, int st, ServiceStatus status = {}) {
@@ -298,11 +298,14 @@ StartOutcome start_answer(const Launched& l, const nlohmann::json& answer) {
   return not_ready(l, out.status);
 }
 
-// One "wait" request, answered by the supervisor the moment it is ready or in trouble; the only
-// looking again is for the few milliseconds before its control socket exists.
-StartOutcome await_start(const Launched& l) {
+// One "wait" request, answered by the supervisor the moment it is ready or in trouble. Before
+// its control socket exists, woken by the socket appearing (inotify: the supervisor renames it
+// into place once it listens) or by the supervisor's exit (its pidfd). `socket` was watched
+// before the supervisor was launched.
+StartOutcome await_start(const Launched& l, FileAppears& socket) {
   auto deadline = Steady::now() + l.grace + milliseconds(10'000);
   ControlClient client(l.paths);
+  UniqueFd pidfd(pidfd_open(l.pid));
   for (;;) {
     try {
       auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
@@ -312,7 +315,9 @@ StartOutcome await_start(const Launched& l) {
         return supervisor_exited(l, *st);
       if (Steady::now() > deadline) return not_ready(l);
       if (f.exit_code() != kExitNotRunning) throw;
-      std::this_thread::sleep_for(kSocketAppears);
+      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
+      // Without a pidfd (an old kernel) the exit is looked for again each millisecond.
+      socket.wait(pidfd.valid() ? std::max(left, milliseconds(0)) : milliseconds(1), pidfd.get());
     }
   }
 }
@@ -342,8 +347,9 @@ StartOutcome start_service(const Home& home, const ServiceConfig& cfg, const std
     return out;
   }
   std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
+  FileAppears socket(p.run(), p.control_socket().filename().string());  // before the launch: nothing missed
   Child child = launch_supervisor(home, name, p, pharoctl_exe);
-  return await_start(Launched{name, p, cfg, grace, child.pid, out_from});
+  return await_start(Launched{name, p, cfg, grace, child.pid, out_from}, socket);
 }
 
 StopOutcome stop_service(const Home& home, const std::string& name) {
@@ -363,6 +369,7 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
     out.was_running = true;
     pid_t supervisor = recorded_lock_pid(p.supervisor_lock());
     ControlClient client(p);
+    FileAppears socket(p.run(), p.control_socket().filename().string());
     auto connect_deadline = Steady::now() + milliseconds(5000);
     for (;;) {
       try {
@@ -371,12 +378,15 @@ StopOutcome stop_service(const Home& home, const std::string& name) {
         break;
       } catch (const Failure& f) {
         if (!supervisor_running(p)) break;  // gone meanwhile
-        // A supervisor that has the lock but no socket yet is starting: ask again shortly.
+        // A supervisor that has the lock but no socket yet is starting: ask again once its
+        // socket appears (or after kLookAgain, should it end instead).
         if (f.exit_code() != kExitNotRunning || Steady::now() > connect_deadline) throw;
-        std::this_thread::sleep_for(kLookAgain);
+        socket.wait(kLookAgain);
       }
     }
     auto deadline = Steady::now() + milliseconds(10'000);
+    // The lock goes with the supervisor's exit: waited for on its pidfd, then looked at again.
+    if (supervisor > 0) wait_until_gone(supervisor, milliseconds(10'000));
     while (supervisor_running(p)) {
       if (Steady::now() > deadline)
         throw operation_failed(fmt::format("{}: the supervisor answered the stop but still holds {}", name,

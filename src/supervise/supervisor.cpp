@@ -13,9 +13,9 @@
 
 #include "process/terminate.hpp"
 #include "render/run_script.hpp"
-#include "supervise/config_digest.hpp"
 #include "supervise/supervisor_internal.hpp"
 #include "util/failure.hpp"
+#include "util/sha256.hpp"
 
 namespace pharoctl {
 
@@ -112,8 +112,10 @@ void Supervisor::set_up() {
   lock_->record_pid(::getpid());
   // What the VMs create (the image's transcript logs/server-*.log) is not for every user.
   ::umask(::umask(0) | 027);
-  config_digest_ = service_config_digest(paths_.service_toml());
-  config_ = load_service_config(paths_.service_toml());
+  // One read of service.toml for the config and its digest (they cannot disagree).
+  std::string config_text;
+  config_ = load_service_config(paths_.service_toml(), &config_text);
+  config_digest_ = sha256_hex(config_text);
   runtime_ = load_runtime(env_.home, config_.runtime);
   write_run_scripts(config_, paths_);
   signals_.emplace();
@@ -155,6 +157,7 @@ int Supervisor::run() {
     update_notify();
     if (watchdog_ && watchdog_->due(clock_.steady())) env_.notifier.send("WATCHDOG=1");
     if (!start_waiters_.empty()) answer_start_waiters();
+    record_healthy_exes();
   }
   finish();
   return kExitOk;

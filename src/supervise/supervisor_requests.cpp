@@ -10,8 +10,8 @@
 #include "process/proc_info.hpp"
 #include "render/run_script.hpp"
 #include "service/release_store.hpp"
-#include "supervise/config_digest.hpp"
 #include "supervise/supervisor_internal.hpp"
+#include "util/sha256.hpp"
 
 namespace pharoctl {
 
@@ -212,8 +212,9 @@ bool Supervisor::deploy_switch_back(Rollout& r) {
 // Returns "" when applied, else why not (the previous configuration stays, untouched).
 std::string Supervisor::apply_config(const std::string& why) {
   try {
-    std::string digest = service_config_digest(paths_.service_toml());
-    ServiceConfig next = load_service_config(paths_.service_toml());
+    std::string text;
+    ServiceConfig next = load_service_config(paths_.service_toml(), &text);
+    std::string digest = sha256_hex(text);
     if (next.instances != config_.instances) {
       return fmt::format("{}: [instances] count changed from {} to {}: a whole restart of the supervisor applies it "
                          "(`pharoctl restart {}`, or stop and start)",

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -72,8 +73,9 @@ namespace {
 
 // Reads `fd` to its end into `consume`; throws naming `path`. Closes nothing.
 template <typename Consume>
-void read_all(int fd, const std::filesystem::path& path, Consume consume) {
-  std::vector<char> buf(1 << 18);
+// `size_hint`: the file's size, so that a small file costs no 256 KiB of zeroed buffer.
+void read_all(int fd, const std::filesystem::path& path, Consume consume, off_t size_hint = 1 << 18) {
+  std::vector<char> buf(static_cast<size_t>(std::clamp<off_t>(size_hint + 1, 4096, 1 << 18)));
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
@@ -107,7 +109,7 @@ std::string sha256_file(const std::filesystem::path& path) {
     return libcrypto_sha256(fd, path);
   }
   Sha256 h;
-  read_all(fd, path, [&](const char* data, size_t size) { h.update(data, size); });
+  read_all(fd, path, [&](const char* data, size_t size) { h.update(data, size); }, st.st_size);
   return h.hex_digest();
 }
 
