@@ -81,6 +81,8 @@ TEST(ControlServer, FramesLinesAnswersAndCleansUp) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // Listening under a temporary name, then renamed into place: nothing of it is left.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "control.sock.new"));
   UniqueFd c = connect_to(path);
   server.accept_clients();
   ASSERT_EQ(server.clients(), 1u);
