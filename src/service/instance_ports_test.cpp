@@ -1,8 +1,15 @@
 #include "service/instance_ports.hpp"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include "service/home.hpp"
 #include "service/port_allocation.hpp"
+#include "util/atomic_file.hpp"
+#include "util/scratch_directory.hpp"
 
 using namespace pharoctl;
 
@@ -44,4 +51,26 @@ TEST(PortOwners, NamesTheFirstOtherServiceOnAPort) {
   EXPECT_EQ(taken.count(42001), 0u);
   EXPECT_EQ(taken.at(8080), "service 'b' (app.http_port of instance 1)");
   EXPECT_EQ(taken.at(42202), "service 'c' (console.metrics_port)");
+}
+
+TEST(PortOwners, AHomeOfManyServicesIsReadOnceEachInItsOrderBrokenOnesLeftOut) {
+  ScratchDirectory dir("owners");
+  Home home(dir.path());
+  for (int i = 0; i < 20; ++i) {
+    std::string name = fmt::format("s{:02d}", i);
+    std::filesystem::create_directories(dir / name);
+    // s07 is broken; s13 takes s03's http port.
+    std::string text = i == 7 ? "name = \"s07\"\n[app]\nhttp_port = \"x\"\n"
+                              : fmt::format("name = \"{}\"\n[app]\nhttp_port = {}\n[console]\ntelnet_port = {}\n"
+                                            "metrics_port = {}\n",
+                                            name, 20000 + 10 * (i == 13 ? 3 : i), 20001 + 10 * i, 20002 + 10 * i);
+    write_file_atomic(dir / name / "service.toml", text, 0644);
+  }
+  ServiceConfig s03 = load_service_config(dir / "s03" / "service.toml");
+  PortOwners owners = port_owners(home, {s03});
+  EXPECT_EQ(owners.other_than("s03", 20030), "service 's13' (app.http_port)");
+  EXPECT_EQ(owners.other_than("s13", 20030), "service 's03' (app.http_port)");
+  EXPECT_EQ(owners.other_than("x", 20192), "service 's19' (console.metrics_port)");
+  EXPECT_EQ(owners.other_than("x", 20071), "");  // s07 does not load
+  EXPECT_EQ(ports_of_services(home, "s13").at(20030), "service 's03' (app.http_port)");
 }
