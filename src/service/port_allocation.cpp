@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <optional>
 #include <sstream>
-#include <system_error>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -71,30 +69,18 @@ std::map<int, std::string> PortOwners::without(const std::string& exclude) const
 
 namespace {
 
-// The configs of `names` (nullopt for those that do not load), parsed on two threads when there
-// are many and two cores: `start` of one service in a home of 50 waits for 49 parses.
+// The configs of `names` (nullopt for those that do not load). On one thread: a second one
+// was tried for a home of 50 and made `start` of one slower on a loaded machine (the thread
+// waits for a core, and the start for the thread).
 std::vector<std::optional<ServiceConfig>> load_each(const Home& home, const std::vector<std::string>& names) {
   std::vector<std::optional<ServiceConfig>> out(names.size());
-  auto load_range = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) {
-      try {
-        out[i] = load_service_config(home.service(names[i]).service_toml());
-      } catch (const std::exception&) {
-        // doctor reports broken files; nobody can tell their ports
-      }
-    }
-  };
-  size_t half = names.size() >= 16 && std::thread::hardware_concurrency() > 1 ? names.size() / 2 : names.size();
-  std::thread second;
-  if (half < names.size()) {
+  for (size_t i = 0; i < names.size(); ++i) {
     try {
-      second = std::thread(load_range, half, names.size());
-    } catch (const std::system_error&) {
-      half = names.size();  // no thread to be had: all of them here
+      out[i] = load_service_config(home.service(names[i]).service_toml());
+    } catch (const std::exception&) {
+      // doctor reports broken files; nobody can tell their ports
     }
   }
-  load_range(0, half);
-  if (second.joinable()) second.join();
   return out;
 }
 
