@@ -119,6 +119,7 @@ class Supervisor final : private ControlHandler {
   std::vector<int> start_waiters_;  // clients of "wait": answered once ready, or at the first trouble
   bool shutting_down_ = false;
   bool ready_ = false;
+  bool release_text_ = false;  // every instance became healthy: release_resident_text at the round's end
   std::string last_status_text_;
   EventLog events_;
   std::optional<WatchdogSchedule> watchdog_;
