@@ -158,9 +158,12 @@ int Supervisor::run() {
     if (watchdog_ && watchdog_->due(clock_.steady())) env_.notifier.send("WATCHDOG=1");
     if (!start_waiters_.empty()) answer_start_waiters();
     // Every instance healthy (again), the starters answered: the code of set-up, of starting and
-    // of replacing a VM leaves the resident set; the loop faults back in what it runs
-    // (docs/supervisor.md, "Where its memory goes").
-    if (std::exchange(release_text_, false)) release_resident_text();
+    // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
+    // faults back in what it runs (docs/supervisor.md, "Where its memory goes").
+    if (std::exchange(release_text_, false)) {
+      ::malloc_trim(0);
+      release_resident_text();
+    }
   }
   finish();
   return kExitOk;
