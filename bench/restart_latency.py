@@ -11,6 +11,7 @@ import argparse
 import importlib.machinery
 import importlib.util
 import os
+import shutil
 import signal
 import statistics
 import tempfile
@@ -64,9 +65,12 @@ def main():
     bindirs = args.bindirs.split(",")
     root = tempfile.mkdtemp(prefix="pharoctl-restart-")
     got = {b: [] for b in bindirs}
-    for _ in range(args.runs):
-        for b in bindirs:
-            got[b].append(one_kill(load_peers(b), root))
+    try:
+        for _ in range(args.runs):
+            for b in bindirs:
+                got[b].append(one_kill(load_peers(b), root))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     for b in bindirs:
         ms = [m for m, _ in got[b]]
         faults = [f for _, f in got[b]]

@@ -13,6 +13,7 @@ import argparse
 import importlib.machinery
 import importlib.util
 import os
+import shutil
 import signal
 import struct
 import sys
@@ -134,6 +135,7 @@ def main():
         report(peers, home, services, args, f"after the kill -9, {args.settle:g} s after healthy")
     finally:
         pc("stop", "--all", check=False)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
