@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "util/failure.hpp"
-#include "util/unique_fd.hpp"
+#include "util/read_whole.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -83,22 +83,9 @@ void replace_symlink_atomic(const fs::path& link, const fs::path& target) {
 }
 
 std::string read_file(const fs::path& path) {
-  // open/read rather than an ifstream: every command reads service.toml files, start all of
-  // them, and a stream's set-up costs more than the read of a small file. As before, what
-  // could be read is returned when a read fails (a directory reads as "").
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw operation_failed(fmt::format("cannot read {}", path.string()));
-  UniqueFd closer(fd);
-  struct stat st {};
-  std::string out;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-  char buf[16384];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  std::optional<std::string> text = read_whole(path.string());
+  if (!text) throw operation_failed(fmt::format("cannot read {}", path.string()));
+  return std::move(*text);
 }
 
 }  // namespace pharoctl
