@@ -175,3 +175,15 @@ def test_bad_usage(home, svc):
     assert pharoctl(home, "start", "nosuch").returncode == 2
     assert pharoctl(home, "start", "shop@3").returncode == 2
     assert pharoctl(home, "reload", "shop").returncode == 3
+
+
+def test_a_supervisor_that_exits_at_once_is_reported_at_once(home, svc):
+    # A bad test-clock value makes the supervisor exit with status 2 before its control socket
+    # exists: start notices the exit on the supervisor's pidfd, long before [health].grace (2m).
+    import time
+    t0 = time.monotonic()
+    proc = pharoctl(home, "start", "shop", env={"PHAROCTL_TEST_WALL_CLOCK": "not-a-time"}, timeout=60)
+    elapsed = time.monotonic() - t0
+    assert proc.returncode == 1, proc.stderr
+    assert "the supervisor exited (status 2)" in proc.stderr and "PHAROCTL_TEST_WALL_CLOCK" in proc.stderr, proc.stderr
+    assert elapsed < 10, elapsed
