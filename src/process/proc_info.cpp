@@ -1,22 +1,32 @@
 #include "process/proc_info.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 namespace pharoctl {
 
 namespace {
 
+// Raw reads: /proc files are small and `status` reads several per service.
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
 }
 
 long ticks_per_second() {
@@ -80,13 +90,25 @@ std::string read_proc_exe(pid_t pid) {
   return ec ? std::string() : target.string();
 }
 
-std::optional<std::uint64_t> resident_bytes(pid_t pid) {
+std::optional<ProcStatm> read_proc_statm(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
   std::string text = slurp("/proc/" + std::to_string(pid) + "/statm");
-  std::istringstream in(text);
-  std::uint64_t size = 0, resident = 0;
-  if (!(in >> size >> resident)) return std::nullopt;
+  ProcStatm m;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  auto [after_size, e1] = std::from_chars(p, end, m.size_pages);
+  if (e1 != std::errc() || after_size == end || *after_size != ' ') return std::nullopt;
+  auto [after_resident, e2] = std::from_chars(after_size + 1, end, m.resident_pages);
+  if (e2 != std::errc()) return std::nullopt;
   long page = ::sysconf(_SC_PAGESIZE);
-  return resident * static_cast<std::uint64_t>(page > 0 ? page : 4096);
+  m.page_bytes = static_cast<std::uint64_t>(page > 0 ? page : 4096);
+  return m;
+}
+
+std::optional<std::uint64_t> resident_bytes(pid_t pid) {
+  std::optional<ProcStatm> m = read_proc_statm(pid);
+  if (!m) return std::nullopt;
+  return m->resident_pages * m->page_bytes;
 }
 
 double start_seconds_after_boot(std::uint64_t start_ticks) {
