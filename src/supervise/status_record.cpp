@@ -14,13 +14,28 @@ namespace {
 
 constexpr std::string_view kMagic = "pharoctl-status";
 
-void put(std::string& out, std::string_view key, std::string_view value) {
-  if (value.empty()) return;  // absent means empty
-  out.append(key).push_back(' ');
+void escape_into(std::string& out, std::string_view value) {
   for (char c : value) {
     if (c == '\\') out += "\\\\";
     else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
     else out.push_back(c);
+  }
+}
+
+void put(std::string& out, std::string_view key, std::string_view value) {
+  if (value.empty()) return;  // absent means empty
+  out.append(key).push_back(' ');
+  escape_into(out, value);
+  out.push_back('\n');
+}
+
+// A list: its items escaped, joined by tabs.
+void put_list(std::string& out, std::string_view key, const std::vector<std::string>& items) {
+  out.append(key).push_back(' ');
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (k > 0) out.push_back('\t');
+    escape_into(out, items[k]);
   }
   out.push_back('\n');
 }
@@ -59,12 +74,22 @@ std::string unescape(std::string_view v) {
   for (size_t k = 0; k < v.size(); ++k) {
     if (v[k] == '\\' && k + 1 < v.size()) {
       ++k;
-      out.push_back(v[k] == 'n' ? '\n' : v[k]);
+      out.push_back(v[k] == 'n' ? '\n' : v[k] == 't' ? '\t' : v[k]);
     } else {
       out.push_back(v[k]);
     }
   }
   return out;
+}
+
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> items;
+  for (;;) {
+    size_t tab = v.find('\t');
+    items.push_back(unescape(v.substr(0, tab)));
+    if (tab == std::string_view::npos) return items;
+    v.remove_prefix(tab + 1);
+  }
 }
 
 template <typename N>
@@ -127,6 +152,7 @@ bool service_key(std::string_view key, std::string_view v, StatusRecord& r) {
   else if (key == "config_digest") s.config_digest = unescape(v);
   else if (key == "rollout") s.rollout = unescape(v);
   else if (key == "recheck_by_ns") return number(v, r.recheck_by_ns);
+  else if (key == "app_files") s.applied_app_files = split_list(v);
   return true;
 }
 
@@ -146,6 +172,7 @@ std::string encode_status_record(const StatusRecord& r) {
   put(out, "config_digest", s.config_digest);
   put(out, "rollout", s.rollout);
   put_number(out, "recheck_by_ns", r.recheck_by_ns);
+  if (s.applied_app_files) put_list(out, "app_files", *s.applied_app_files);
   for (size_t k = 0; k < s.instances.size(); ++k)
     put_instance(out, s.instances[k], k < r.vms.size() ? r.vms[k] : RecordedVm{});
   out += "end\n";

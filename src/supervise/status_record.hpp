@@ -10,6 +10,7 @@
 //   pharoctl-status 1
 //   name shop / state running / supervisor_pid 812 / ready 1 / started_at ... / config_digest ...
 //   recheck_by_ns 93812000000          (steady clock; 0: the record holds until a change)
+//   app_files app.st<TAB>lib/extra.st   (app_files() of the configuration running)
 //   instance 0                          (then that instance's keys: state, pid, start_ticks,
 //   state running                        started_ns, started_at, restarts, last_exit, health,
 //   ...                                  health_at, health_detail, ports, image, reason, last_words)

@@ -23,6 +23,7 @@ StatusRecord sample() {
   s.config_digest = "ab12";
   s.rollout = "deploy of 20261202-045128: health gate";
   r.recheck_by_ns = 93812000000;
+  s.applied_app_files = std::vector<std::string>{"app.st", "lib/with\ttab.st", ""};
   InstanceStatus a;
   a.index = 0;
   a.state = "running";
@@ -51,6 +52,7 @@ StatusRecord sample() {
 void expect_same(const StatusRecord& x, const StatusRecord& y) {
   EXPECT_EQ(to_json(x.status).dump(), to_json(y.status).dump());
   EXPECT_EQ(x.recheck_by_ns, y.recheck_by_ns);
+  EXPECT_EQ(x.status.applied_app_files, y.status.applied_app_files);
   ASSERT_EQ(x.vms.size(), y.vms.size());
   for (size_t k = 0; k < x.vms.size(); ++k) {
     EXPECT_EQ(x.vms[k].start_ticks, y.vms[k].start_ticks);

@@ -325,6 +325,7 @@ void Supervisor::write_status_record() {
   record_due_ = false;
   StatusRecord r;
   r.status = status(false);
+  r.status.applied_app_files = app_files(config_);
   r.vms.reserve(instances_.size());
   for (const auto& inst : instances_) {
     RecordedVm v;
