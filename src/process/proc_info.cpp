@@ -1,31 +1,32 @@
 #include "process/proc_info.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <charconv>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
-#include <sstream>
+#include <string_view>
+
+#include "util/read_whole.hpp"
 
 namespace pharoctl {
 
 namespace {
 
-// Raw reads: /proc files are small and `status` reads several per service.
 std::string slurp(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
+  return read_whole(path).value_or(std::string());
+}
+
+// The blank-separated words of `text` (what `istream >> std::string` reads one by one).
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find_first_not_of(" \t\n\r\f\v", pos)) != std::string_view::npos) {
+    size_t end = std::min(text.find_first_of(" \t\n\r\f\v", pos), text.size());
+    out.emplace_back(text.substr(pos, end - pos));
+    pos = end;
   }
-  ::close(fd);
   return out;
 }
 
@@ -47,9 +48,7 @@ std::optional<ProcStat> parse_proc_stat(const std::string& text) {
   } catch (...) {
     return std::nullopt;
   }
-  std::istringstream rest(text.substr(close + 1));
-  std::vector<std::string> f;  // f[0] is field 3 (state)
-  for (std::string w; rest >> w;) f.push_back(w);
+  std::vector<std::string> f = words(std::string_view(text).substr(close + 1));  // f[0]: field 3 (state)
   if (f.size() < 20) return std::nullopt;
   try {
     st.state = f[0].empty() ? '?' : f[0][0];
@@ -92,14 +91,15 @@ std::string read_proc_exe(pid_t pid) {
 
 std::optional<ProcStatm> read_proc_statm(pid_t pid) {
   if (pid <= 0) return std::nullopt;
-  std::string text = slurp("/proc/" + std::to_string(pid) + "/statm");
+  std::vector<std::string> f = words(slurp("/proc/" + std::to_string(pid) + "/statm"));
   ProcStatm m;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  auto [after_size, e1] = std::from_chars(p, end, m.size_pages);
-  if (e1 != std::errc() || after_size == end || *after_size != ' ') return std::nullopt;
-  auto [after_resident, e2] = std::from_chars(after_size + 1, end, m.resident_pages);
-  if (e2 != std::errc()) return std::nullopt;
+  try {
+    if (f.size() < 2) return std::nullopt;
+    m.size_pages = std::stoull(f[0]);
+    m.resident_pages = std::stoull(f[1]);
+  } catch (...) {
+    return std::nullopt;
+  }
   long page = ::sysconf(_SC_PAGESIZE);
   m.page_bytes = static_cast<std::uint64_t>(page > 0 ? page : 4096);
   return m;
@@ -116,10 +116,8 @@ double start_seconds_after_boot(std::uint64_t start_ticks) {
 }
 
 double seconds_since_boot() {
-  std::istringstream in(slurp("/proc/uptime"));
-  double up = 0;
-  in >> up;
-  return up;
+  std::string text = slurp("/proc/uptime");
+  return std::strtod(text.c_str(), nullptr);
 }
 
 bool process_alive(pid_t pid) {

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "process/resident_text.hpp"
 #include "process/terminate.hpp"
 #include "render/run_script.hpp"
 #include "supervise/config_digest.hpp"
@@ -165,6 +167,13 @@ int Supervisor::run() {
     if (!start_waiters_.empty()) answer_start_waiters();
     if (record_due_) write_status_record();
     send_replies();
+    // Every instance healthy (again), the starters answered: the code of set-up, of starting and
+    // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
+    // faults back in what it runs (docs/supervisor.md, "Where its memory goes").
+    if (std::exchange(release_text_, false)) {
+      ::malloc_trim(0);
+      release_resident_text();
+    }
   }
   finish();
   return kExitOk;

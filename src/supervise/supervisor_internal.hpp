@@ -5,6 +5,7 @@
 // deploys, reload, status). The concepts it ties together each live in a file of their own:
 // PollLoop, Instance, ControlServer/dispatch_request, Rollout.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +126,7 @@ class Supervisor final : private ControlHandler {
   std::vector<int> start_waiters_;  // clients of "wait": answered once ready, or at the first trouble
   bool shutting_down_ = false;
   bool ready_ = false;
+  bool release_text_ = false;  // every instance became healthy: release_resident_text at the round's end
   std::string last_status_text_;
   EventLog events_;
   std::optional<WatchdogSchedule> watchdog_;
@@ -133,6 +135,8 @@ class Supervisor final : private ControlHandler {
   StatusRecordWriter status_record_{paths_.status_record()};
   bool record_due_ = true;  // this round did more than copy VM output: the record may have changed
   std::vector<std::pair<int, nlohmann::json>> replies_;  // answers of this round, not sent yet
+  static constexpr size_t kReadBufferSize = 65536;  // a pipe's capacity: one read empties it
+  std::unique_ptr<char[]> read_buffer_;  // what read_output reads into
 };
 
 }  // namespace pharoctl
