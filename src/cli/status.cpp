@@ -94,13 +94,16 @@ void print_table(const std::vector<ServiceStatus>& all, bool colour) {
 
 // The app files of the service directory that differ from the running release's copies: an
 // edit waiting for the next deploy.
-std::vector<std::string> app_drift(const Home& home, const std::string& name) {
+std::vector<std::string> app_drift(const Home& home, const ServiceStatus& s) {
   try {
-    ServicePaths paths = home.service(name);
+    ServicePaths paths = home.service(s.name);
     // Without a release there is nothing to differ from: service.toml is not read at all.
     std::optional<std::string> cur = ReleaseStore(paths).current();
     if (!cur) return {};
-    return app_files_differing(load_named_service(home, name), paths, *cur);
+    // Nor while it is the configuration its supervisor runs, whose app files its record names.
+    if (s.applied_app_files && !s.config_digest.empty() && !s.config_differs)
+      return app_files_differing(*s.applied_app_files, paths, *cur);
+    return app_files_differing(load_named_service(home, s.name), paths, *cur);
   } catch (const std::exception&) {
     return {};  // an invalid service.toml shows as state "invalid" already
   }
@@ -128,7 +131,7 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& s : all) {
         nlohmann::json j = to_json(s);
-        j["app_files_differ"] = app_drift(home, s.name);
+        j["app_files_differ"] = app_drift(home, s);
         arr.push_back(j);
       }
       fmt::print("{}\n", nlohmann::json{{"services", arr}}.dump(2));
@@ -137,7 +140,7 @@ Runner define_status(CLI::App& cmd, const Globals& g) {
     } else {
       print_table(all, g.color(STDOUT_FILENO));
       for (const auto& s : all) {
-        std::vector<std::string> drift = app_drift(home, s.name);
+        std::vector<std::string> drift = app_drift(home, s);
         if (drift.empty()) continue;
         fmt::print("{}: {} differ{} from the running release (`pharoctl deploy {}` applies the edit)\n", s.name,
                    fmt::join(drift, ", "), drift.size() == 1 ? "s" : "", s.name);

@@ -51,11 +51,16 @@ void add_app_files(ReleaseContent& content, const ServiceConfig& config, const S
 }
 
 std::vector<std::string> app_files_differing(const ServiceConfig& config, const ServicePaths& paths, const std::string& id) {
+  return app_files_differing(app_files(config), paths, id);
+}
+
+std::vector<std::string> app_files_differing(const std::vector<std::string>& files, const ServicePaths& paths,
+                                             const std::string& id) {
   std::vector<std::string> out;
   fs::path app = paths.releases() / id / "app";
   std::error_code ec;
   if (!fs::is_directory(app, ec)) return out;
-  for (const std::string& f : app_files(config)) {
+  for (const std::string& f : files) {
     if (read_or_none(paths.dir() / f) != read_or_none(app / f)) out.push_back(f);
   }
   return out;

@@ -24,5 +24,8 @@ std::string app_files_hash(const ServiceConfig& config, const std::filesystem::p
 // release `id`; empty when they match or the release carries no app files (made before
 // releases carried them).
 std::vector<std::string> app_files_differing(const ServiceConfig& config, const ServicePaths& paths, const std::string& id);
+// The same for the app files `files` (app_files(config) of a configuration read before).
+std::vector<std::string> app_files_differing(const std::vector<std::string>& files, const ServicePaths& paths,
+                                             const std::string& id);
 
 }  // namespace pharoctl

@@ -70,6 +70,27 @@ void FileLock::record_pid(pid_t pid) const {
     (void)!::ftruncate(fd_.get(), static_cast<off_t>(text.size()));
 }
 
+bool FileLock::hold_posix_lock() const {
+  struct flock l {};
+  l.l_type = F_WRLCK;
+  l.l_whence = SEEK_SET;  // l_start 0, l_len 0: the whole file
+  for (;;) {
+    if (::fcntl(fd_.get(), F_SETLK, &l) == 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
+
+std::optional<pid_t> posix_lock_holder(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  UniqueFd owned(fd);
+  struct flock l {};
+  l.l_type = F_WRLCK;  // what would conflict with a write lock: any lock at all
+  l.l_whence = SEEK_SET;
+  if (::fcntl(fd, F_GETLK, &l) != 0 || l.l_type == F_UNLCK) return std::nullopt;
+  return l.l_pid > 0 ? l.l_pid : 0;
+}
+
 pid_t recorded_lock_pid(const std::filesystem::path& path) {
   try {
     std::string t = read_file(path);

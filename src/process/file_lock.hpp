@@ -26,12 +26,22 @@ class FileLock {
 
   // Writes a pid into the lock file (information only; the lock is the truth).
   void record_pid(pid_t pid) const;
+  // Also holds a POSIX record lock (fcntl F_SETLK, the whole file) on the same descriptor, so
+  // that others can see the holder with posix_lock_holder() without taking anything: an F_GETLK
+  // query locks nothing and cannot make an acquirer fail, and the kernel names the holder's pid.
+  // The holder must never open and close the file elsewhere while it holds it (a POSIX lock goes
+  // with the first close(2) of any descriptor of the file in its process). False when refused.
+  bool hold_posix_lock() const;
   int fd() const { return fd_.get(); }
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;
 };
+
+// The pid of the process holding a POSIX lock on `path` (hold_posix_lock), as the kernel says:
+// nullopt when no one holds one (or no file). 0 when the holder is outside this pid namespace.
+std::optional<pid_t> posix_lock_holder(const std::filesystem::path& path);
 
 // The pid a lock file records, 0 when none.
 pid_t recorded_lock_pid(const std::filesystem::path& path);

@@ -89,17 +89,26 @@ std::string read_proc_exe(pid_t pid) {
   return ec ? std::string() : target.string();
 }
 
-std::optional<std::uint64_t> resident_bytes(pid_t pid) {
+std::optional<ProcStatm> read_proc_statm(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
   std::vector<std::string> f = words(slurp("/proc/" + std::to_string(pid) + "/statm"));
-  std::uint64_t resident = 0;
+  ProcStatm m;
   try {
     if (f.size() < 2) return std::nullopt;
-    resident = std::stoull(f[1]);
+    m.size_pages = std::stoull(f[0]);
+    m.resident_pages = std::stoull(f[1]);
   } catch (...) {
     return std::nullopt;
   }
   long page = ::sysconf(_SC_PAGESIZE);
-  return resident * static_cast<std::uint64_t>(page > 0 ? page : 4096);
+  m.page_bytes = static_cast<std::uint64_t>(page > 0 ? page : 4096);
+  return m;
+}
+
+std::optional<std::uint64_t> resident_bytes(pid_t pid) {
+  std::optional<ProcStatm> m = read_proc_statm(pid);
+  if (!m) return std::nullopt;
+  return m->resident_pages * m->page_bytes;
 }
 
 double start_seconds_after_boot(std::uint64_t start_ticks) {

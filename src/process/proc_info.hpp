@@ -24,6 +24,13 @@ std::optional<ProcStat> read_proc_stat(pid_t pid);
 std::optional<ProcStat> parse_proc_stat(const std::string& text);
 std::vector<std::string> read_proc_cmdline(pid_t pid);
 std::string read_proc_exe(pid_t pid);  // target of /proc/PID/exe, "" when unknown
+// /proc/PID/statm's first two fields. A zombie (or a kernel thread) has no memory: size 0.
+struct ProcStatm {
+  std::uint64_t size_pages = 0;
+  std::uint64_t resident_pages = 0;
+  std::uint64_t page_bytes = 4096;
+};
+std::optional<ProcStatm> read_proc_statm(pid_t pid);
 std::optional<std::uint64_t> resident_bytes(pid_t pid);
 // Seconds since boot at which the process started.
 double start_seconds_after_boot(std::uint64_t start_ticks);

@@ -35,6 +35,8 @@ class ServicePaths {
   std::string server_log_pattern(int instance, int count) const;
   std::filesystem::path control_socket() const { return run() / "control.sock"; }
   std::filesystem::path supervisor_lock() const { return run() / "supervisor.lock"; }
+  // What the running supervisor last recorded of its state, for `status` (supervise/status_record).
+  std::filesystem::path status_record() const { return run() / "status"; }
 
  private:
   std::filesystem::path dir_;

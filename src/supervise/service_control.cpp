@@ -24,6 +24,7 @@
 #include "service/service_config.hpp"
 #include "util/clean_text.hpp"
 #include "supervise/config_digest.hpp"
+#include "supervise/recorded_status.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
 
@@ -119,15 +120,17 @@ namespace {
 
 // What a running supervisor answered (or the failure to get an answer) made into the status
 // shown: "unresponsive" when it did not answer; nullopt when it stopped meanwhile.
+// A running supervisor's status (answered or recorded), checked against service.toml on disk.
+ServiceStatus against_disk(const ServicePaths& p, const std::string& name, ServiceStatus live) {
+  std::string on_disk = service_config_digest(p.service_toml());
+  live.config_differs = !live.config_digest.empty() && on_disk != live.config_digest;
+  if (live.config_differs && live.reason.empty())
+    live.reason = fmt::format("service.toml differs from the configuration running; `pharoctl restart {}` applies it", name);
+  return live;
+}
+
 std::optional<ServiceStatus> status_of_running(const ServicePaths& p, const std::string& name, StatusAnswer answer) {
-  if (answer.status) {
-    ServiceStatus live = std::move(*answer.status);
-    std::string on_disk = service_config_digest(p.service_toml());
-    live.config_differs = !live.config_digest.empty() && on_disk != live.config_digest;
-    if (live.config_differs && live.reason.empty())
-      live.reason = fmt::format("service.toml differs from the configuration running; `pharoctl restart {}` applies it", name);
-    return live;
-  }
+  if (answer.status) return against_disk(p, name, std::move(*answer.status));
   if (!supervisor_running(p)) return std::nullopt;  // it stopped between the two looks
   ServiceStatus s;
   s.name = name;
@@ -185,28 +188,32 @@ constexpr milliseconds kStatusTimeout{3000};
 }  // namespace
 
 ServiceStatus collect_status(const Home& home, const std::string& name) {
-  ServicePaths p = home.service(name);
-  // A running supervisor answers for its service, whatever service.toml says now (it may have
-  // been edited, even broken, since the supervisor read it).
-  std::optional<StatusAnswer> answer;
-  if (supervisor_running(p)) answer = std::move(status_all({p}, kStatusTimeout).front());
-  return status_from(p, name, std::move(answer));
+  return std::move(collect_statuses(home, {name}).front());
 }
 
 std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<std::string>& names) {
+  // A running supervisor answers for its service, whatever service.toml says now (it may have
+  // been edited, even broken, since the supervisor read it): from its record when that is
+  // proven current (no supervisor woken), else over its control socket.
   std::vector<ServicePaths> paths;
-  std::vector<ServicePaths> running;
+  std::vector<std::optional<ServiceStatus>> recorded;
+  std::vector<ServicePaths> asked;
   for (const std::string& n : names) {
     paths.push_back(home.service(n));
-    if (supervisor_running(paths.back())) running.push_back(paths.back());
+    recorded.push_back(recorded_status(paths.back()));
+    if (!recorded.back() && supervisor_running(paths.back())) asked.push_back(paths.back());
   }
-  // Every running supervisor is asked at once: one deadline for all of them.
-  std::vector<StatusAnswer> answers = status_all(running, kStatusTimeout);
+  // Every supervisor without a record is asked at once: one deadline for all of them.
+  std::vector<StatusAnswer> answers = status_all(asked, kStatusTimeout);
   std::vector<ServiceStatus> out;
   out.reserve(names.size());
   for (size_t i = 0, r = 0; i < names.size(); ++i) {
+    if (recorded[i]) {
+      out.push_back(against_disk(paths[i], names[i], std::move(*recorded[i])));
+      continue;
+    }
     std::optional<StatusAnswer> answer;
-    if (r < running.size() && running[r].name() == names[i]) answer = std::move(answers[r++]);
+    if (r < asked.size() && asked[r].name() == names[i]) answer = std::move(answers[r++]);
     out.push_back(status_from(paths[i], names[i], std::move(answer)));
   }
   return out;

@@ -60,6 +60,9 @@ struct ServiceStatus {
   bool config_differs = false;  // service.toml on disk is not what runs (set by collect_status)
   std::string rollout;          // the restart/reload/deploy in progress ("" for none)
   std::vector<InstanceStatus> instances;
+  // app_files() of the configuration running, when its status record says (not in the JSON):
+  // while service.toml is that configuration (config_digest), status needs not parse it again.
+  std::optional<std::vector<std::string>> applied_app_files;
 };
 
 nlohmann::json to_json(const ExitInfo& e);

@@ -112,6 +112,11 @@ void Supervisor::set_up() {
                                        paths_.supervisor_lock().string()));
   }
   lock_->record_pid(::getpid());
+  // A record left by a supervisor that died goes before others can see this one hold the lock:
+  // a reader trusts a record only while the process that wrote it holds the lock (so a pid
+  // reused by this supervisor cannot make the old record look like its own).
+  status_record_.remove();
+  lock_->hold_posix_lock();
   // What the VMs create (the image's transcript logs/server-*.log) is not for every user.
   ::umask(::umask(0) | 027);
   // One read of service.toml for the config and its digest (they cannot disagree).
@@ -147,19 +152,24 @@ int Supervisor::run() {
   for (auto& inst : instances_) spawn(inst);
   watchdog_.emplace(env_.notifier.watchdog_interval(), clock_.steady());
   update_notify();
+  write_status_record();
   // What parsing service.toml, runtime.toml and the run scripts left free goes back to the
   // system: a supervisor lives for months at its steady-state size.
   ::malloc_trim(0);
   for (;;) {
     if (shutting_down_ && all_vms_gone()) break;
     watch_everything();
-    loop_.wait(next_deadline(), clock_);
+    std::optional<SteadyTime> deadline = next_deadline();
+    loop_.wait(deadline, clock_);
+    if (deadline && clock_.steady() >= *deadline) record_due_ = true;  // timers act this round
     control_.drop_closed();  // clients that went away during handling
     on_timers();
     update_notify();
     if (watchdog_ && watchdog_->due(clock_.steady())) env_.notifier.send("WATCHDOG=1");
     if (!start_waiters_.empty()) answer_start_waiters();
-    record_healthy_exes();
+    if (record_due_) write_status_record();
+    send_replies();
+    record_healthy_exes();  // after the answers are out
     // Every instance healthy (again), the starters answered: the code of set-up, of starting and
     // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
     // faults back in what it runs (docs/supervisor.md, "Where its memory goes").
@@ -175,10 +185,15 @@ int Supervisor::run() {
 // This round's descriptors: signals, the control socket and its clients, each VM's output and
 // its probes in flight.
 void Supervisor::watch_everything() {
-  loop_.watch(signals_->fd(), POLLIN, [this](short) { on_signals(); });
+  // Everything but VM output may change what status shows: those rounds rewrite run/status.
+  loop_.watch(signals_->fd(), POLLIN, [this](short) {
+    record_due_ = true;
+    on_signals();
+  });
   if (control_.listen_fd() >= 0) loop_.watch(control_.listen_fd(), POLLIN, [this](short) { control_.accept_clients(); });
   control_.for_each_client([this](int id, int fd) {
     loop_.watch(fd, POLLIN, [this, id](short) {
+      record_due_ = true;
       control_.read(id, [this, id](const std::string& line) {
         dispatch_request(id, line, env_.name, config_.instances, *this);
       });
@@ -196,8 +211,10 @@ void Supervisor::watch_everything() {
       });
     }
     for (const auto& probe : inst.probes) {
-      loop_.watch(probe->fd(), probe->poll_events(),
-                  [this, &inst, raw = probe.get()](short) { advance_probe(inst, raw, false); });
+      loop_.watch(probe->fd(), probe->poll_events(), [this, &inst, raw = probe.get()](short) {
+        record_due_ = true;
+        advance_probe(inst, raw, false);
+      });
     }
   }
 }
@@ -241,8 +258,11 @@ void Supervisor::finish() {
     remove_pid(inst);
     inst.state = "stopped";
   }
+  status_record_.remove();  // from here on, status asks (and finds no one)
+  record_due_ = false;
   broadcast("supervisor stopped: every VM is gone");
   for (int id : stop_clients_) reply(id, {{"ok", true}, {"results", nlohmann::json::array()}});
+  send_replies();
   control_.close();
   // The lock goes when the process exits.
 }

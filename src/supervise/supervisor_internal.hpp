@@ -19,6 +19,7 @@
 #include "supervise/poll_loop.hpp"
 #include "supervise/rollout.hpp"
 #include "supervise/service_status.hpp"
+#include "supervise/status_record.hpp"
 #include "supervise/supervisor.hpp"
 #include "supervise/watchdog_schedule.hpp"
 #include "util/clean_text.hpp"
@@ -54,7 +55,8 @@ class Supervisor final : private ControlHandler {
   std::optional<SteadyTime> next_deadline() const;
 
   // control requests (supervisor_requests.cpp)
-  void reply(int client, const nlohmann::json& answer) override;
+  void reply(int client, const nlohmann::json& answer) override;  // queued for send_replies
+  void send_replies();
   void on_status(int client) override;
   void on_wait(int client) override;
   void on_stop(int client, int instance) override;
@@ -88,8 +90,13 @@ class Supervisor final : private ControlHandler {
   void remove_pid(Instance& inst);
   void report_trouble(const std::string& text);
 
-  // reporting
-  ServiceStatus status() const;
+  // reporting. `live`: with each VM's uptime and memory now (the control socket's answer); the
+  // status record leaves those to its reader.
+  ServiceStatus status(bool live = true) const;
+  // run/status rewritten when what it says changed (supervisor_requests.cpp), at the end of a
+  // round of the loop: after any spawn of that round, never between a VM's end and its successor.
+  void write_status_record();
+  std::int64_t recheck_by_ns() const;
   void update_notify();
   // An instance's event: into its daily log and, with its priority, onto stderr (the journal).
   void sup(Instance& inst, const std::string& text, Priority priority = Priority::Info) {
@@ -128,6 +135,9 @@ class Supervisor final : private ControlHandler {
   std::optional<WatchdogSchedule> watchdog_;
   WallTime started_wall_{};
   std::string config_digest_;  // of the service.toml applied last
+  StatusRecordWriter status_record_{paths_.status_record()};
+  bool record_due_ = true;  // this round did more than copy VM output: the record may have changed
+  std::vector<std::pair<int, nlohmann::json>> replies_;  // answers of this round, not sent yet
   static constexpr size_t kReadBufferSize = 65536;  // a pipe's capacity: one read empties it
   std::unique_ptr<char[]> read_buffer_;  // what read_output reads into
 };

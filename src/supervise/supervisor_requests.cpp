@@ -15,7 +15,16 @@
 
 namespace pharoctl {
 
-void Supervisor::reply(int client, const nlohmann::json& answer) { control_.reply(client, answer, clock_); }
+// Answers leave at the end of the round, after the status record: a client that acted on one
+// (start, stop, restart) and runs `status` next finds at least the state it was told about.
+void Supervisor::reply(int client, const nlohmann::json& answer) { replies_.emplace_back(client, answer); }
+
+void Supervisor::send_replies() {
+  if (replies_.empty()) return;
+  if (record_due_) write_status_record();
+  for (const auto& [client, answer] : replies_) control_.reply(client, answer, clock_);
+  replies_.clear();
+}
 
 void Supervisor::on_status(int client) { reply(client, {{"ok", true}, {"status", to_json(status())}}); }
 
@@ -260,7 +269,7 @@ void Supervisor::on_sighup() {
   }
 }
 
-ServiceStatus Supervisor::status() const {
+ServiceStatus Supervisor::status(bool live) const {
   ServiceStatus s;
   s.name = env_.name;
   s.supervisor_pid = ::getpid();
@@ -284,8 +293,10 @@ ServiceStatus Supervisor::status() const {
     if (inst.vm) {
       i.pid = inst.vm->pid;
       i.started_at = format_utc_timestamp(inst.vm->started_wall);
-      i.uptime_s = std::chrono::duration<double>(now - inst.vm->started).count();
-      i.rss_bytes = resident_bytes(inst.vm->pid);
+      if (live) {
+        i.uptime_s = std::chrono::duration<double>(now - inst.vm->started).count();
+        i.rss_bytes = resident_bytes(inst.vm->pid);
+      }
       i.image = inst.vm->image;
     }
     if (inst.last_health) {
@@ -309,6 +320,48 @@ ServiceStatus Supervisor::status() const {
   else
     s.state = "degraded";
   return s;
+}
+
+void Supervisor::write_status_record() {
+  record_due_ = false;
+  StatusRecord r;
+  r.status = status(false);
+  r.status.applied_app_files = app_files(config_);
+  r.vms.reserve(instances_.size());
+  for (const auto& inst : instances_) {
+    RecordedVm v;
+    if (inst.vm) {
+      v.start_ticks = inst.vm->start_ticks;
+      v.started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(inst.vm->started.time_since_epoch()).count();
+    }
+    r.vms.push_back(v);
+  }
+  r.recheck_by_ns = recheck_by_ns();
+  status_record_.update(r);  // on failure no record stays: status asks the control socket
+}
+
+// When this supervisor, working, will have rewritten its record at the latest: the earliest
+// probe answer (or timeout), end of a backoff or of a stop's timeout, with slack for a loaded
+// machine.
+// A reader that finds the record unchanged past it asks the control socket (and so finds a
+// supervisor that hangs or is stopped "unresponsive").
+std::int64_t Supervisor::recheck_by_ns() const {
+  std::optional<SteadyTime> best;
+  auto consider = [&](SteadyTime t) {
+    if (!best || t < *best) best = t;
+  };
+  for (const auto& inst : instances_) {
+    if (inst.restart_at) consider(*inst.restart_at);
+    if (!inst.vm || inst.vm->killed) continue;
+    // next_probe moves only with a probe's answer (which rewrites the record anyway), so the
+    // text does not change when a probe merely starts; one in flight ends by next_probe + timeout.
+    if (inst.vm->term_sent)
+      consider(inst.vm->kill_at);
+    else if (inst.state == "starting" || inst.state == "running" || inst.state == "unhealthy")
+      consider(inst.next_probe + config_.health.timeout);
+  }
+  if (!best) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>((*best + std::chrono::seconds(2)).time_since_epoch()).count();
 }
 
 void Supervisor::update_notify() {

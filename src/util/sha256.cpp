@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -71,11 +70,11 @@ std::string sha256_hex(std::string_view data) {
 
 namespace {
 
-// Reads `fd` to its end into `consume`; throws naming `path`. Closes nothing.
+// Reads `fd` to its end into `consume`, `buffer` bytes at a time; throws naming `path`. Closes
+// nothing.
 template <typename Consume>
-// `size_hint`: the file's size, so that a small file costs no 256 KiB of zeroed buffer.
-void read_all(int fd, const std::filesystem::path& path, Consume consume, off_t size_hint = 1 << 18) {
-  std::vector<char> buf(static_cast<size_t>(std::clamp<off_t>(size_hint + 1, 4096, 1 << 18)));
+void read_all(int fd, const std::filesystem::path& path, Consume consume, size_t buffer = 1 << 18) {
+  std::vector<char> buf(buffer);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
@@ -109,7 +108,10 @@ std::string sha256_file(const std::filesystem::path& path) {
     return libcrypto_sha256(fd, path);
   }
   Sha256 h;
-  read_all(fd, path, [&](const char* data, size_t size) { h.update(data, size); }, st.st_size);
+  // A small file (a service.toml, which status hashes for each service) in a buffer its size:
+  // no 256 KiB allocation (an mmap and munmap) for a few hundred bytes.
+  size_t buffer = st.st_size > 0 && st.st_size < (1 << 18) ? static_cast<size_t>(st.st_size) + 1 : size_t{1} << 18;
+  read_all(fd, path, [&](const char* data, size_t size) { h.update(data, size); }, buffer);
   return h.hex_digest();
 }
 
