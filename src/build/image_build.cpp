@@ -302,7 +302,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   }
   Runtime rt = load_runtime(home, config.runtime);
   std::map<std::string, std::string> secrets = load_credentials(home);
-  std::string image = config.image.empty() ? config.name : config.image;
+  const std::string& image = config.image_name();
 
   std::error_code exists_ec;
   bool builds_existed = fs::exists(paths.builds(), exists_ec);
