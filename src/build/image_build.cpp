@@ -22,6 +22,7 @@
 #include "service/home.hpp"
 #include "runtime/vm_last_words.hpp"
 #include "util/copy_file.hpp"
+#include "util/directory_guard.hpp"
 #include "util/atomic_file.hpp"
 #include "util/clean_text.hpp"
 #include "util/failure.hpp"
@@ -310,16 +311,9 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   std::random_device rd;
   fs::path scratch = paths.builds() / fmt::format(".tmp-{}-{}-{:08x}", in.key, ::getpid(), rd());
   // A failed build leaves the home as it was: no scratch, and no builds/ it had to create.
-  struct Cleanup {
-    fs::path dir;
-    fs::path created_parent;
-    ~Cleanup() {
-      std::error_code e;
-      if (!dir.empty()) fs::remove_all(dir, e);
-      if (!dir.empty() && !created_parent.empty() && fs::is_empty(created_parent, e)) fs::remove(created_parent, e);
-    }
-  } cleanup{scratch, builds_existed ? fs::path() : paths.builds()};
   fs::create_directory(scratch);
+  DirectoryGuard cleanup(scratch);
+  if (!builds_existed) cleanup.also_empty_parent();
   stage_base_image(rt, image, scratch);
   write_file_atomic(scratch / "build.st", in.script);
 
@@ -339,7 +333,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   if (::rename(scratch.c_str(), result.dir.c_str()) != 0) {
     throw operation_failed(fmt::format("cannot move the build into {}: {}", result.dir.string(), std::strerror(errno)));
   }
-  cleanup.dir.clear();
+  cleanup.release();
   prune_builds(home, config.name, options.keep);
   return result;
 }
