@@ -17,11 +17,11 @@
 #include "build/smalltalkci_spec.hpp"
 #include "build/source_revision.hpp"
 #include "render/build_script.hpp"
+#include "runtime/base_image_copy.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
 #include "runtime/vm_last_words.hpp"
-#include "util/copy_file.hpp"
 #include "util/directory_guard.hpp"
 #include "util/atomic_file.hpp"
 #include "util/clean_text.hpp"
@@ -105,22 +105,6 @@ std::vector<std::string> released_build_keys(const ServicePaths& paths) {
     }
   }
   return keys;
-}
-
-// Copies the base image, changes and sources into the scratch build directory under the names
-// the built image keeps: <image>.image, <image>.changes, the sources under its own name.
-// The runtime's files are read-only (install makes them so); the copies are the build's own.
-void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir) {
-  copy_file_reporting(rt.image_path(), dir / (image + ".image"));
-  fs::permissions(dir / (image + ".image"), fs::perms(0644));
-  fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
-  if (fs::exists(changes)) {
-    copy_file_reporting(changes, dir / (image + ".changes"));
-    fs::permissions(dir / (image + ".changes"), fs::perms(0644));
-  }
-  if (!rt.sources.empty() && fs::exists(rt.dir / rt.sources)) {
-    copy_file_reporting(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
-  }
 }
 
 }  // namespace
@@ -314,7 +298,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   fs::create_directory(scratch);
   DirectoryGuard cleanup(scratch);
   if (!builds_existed) cleanup.also_empty_parent();
-  stage_base_image(rt, image, scratch);
+  stage_base_image(rt, image, scratch, SourcesBy::copy);  // the build is kept and shipped: its own sources
   write_file_atomic(scratch / "build.st", in.script);
 
   RunResult run = run_build_script(config, rt, image, scratch, in, options, started, secrets);
