@@ -19,6 +19,7 @@
 
 #include "process/launcher.hpp"
 #include "process/run_command.hpp"
+#include "process/ssh_command.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl::neoconsole {
@@ -57,13 +58,6 @@ void reap(pid_t child) {
   if (wait_exit_within(child, std::chrono::seconds(2))) return;
   ::kill(child, SIGTERM);
   wait_exit(child);
-}
-
-// /bin/sh -c '<ssh_command> "$@"' pharoctl-ssh ARGS...: $PHAROCTL_SSH may hold options.
-std::vector<std::string> ssh_argv(const std::string& ssh_command, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/bin/sh", "-c", ssh_command + " \"$@\"", "pharoctl-ssh"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
 }
 
 struct SpawnedSsh {
