@@ -2,21 +2,32 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <string_view>
+
+#include "util/read_whole.hpp"
 
 namespace pharoctl {
 
 namespace {
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return read_whole(path).value_or(std::string());
+}
+
+// The blank-separated words of `text` (what `istream >> std::string` reads one by one).
+std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find_first_not_of(" \t\n\r\f\v", pos)) != std::string_view::npos) {
+    size_t end = std::min(text.find_first_of(" \t\n\r\f\v", pos), text.size());
+    out.emplace_back(text.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
 }
 
 long ticks_per_second() {
@@ -37,9 +48,7 @@ std::optional<ProcStat> parse_proc_stat(const std::string& text) {
   } catch (...) {
     return std::nullopt;
   }
-  std::istringstream rest(text.substr(close + 1));
-  std::vector<std::string> f;  // f[0] is field 3 (state)
-  for (std::string w; rest >> w;) f.push_back(w);
+  std::vector<std::string> f = words(std::string_view(text).substr(close + 1));  // f[0]: field 3 (state)
   if (f.size() < 20) return std::nullopt;
   try {
     st.state = f[0].empty() ? '?' : f[0][0];
@@ -81,10 +90,14 @@ std::string read_proc_exe(pid_t pid) {
 }
 
 std::optional<std::uint64_t> resident_bytes(pid_t pid) {
-  std::string text = slurp("/proc/" + std::to_string(pid) + "/statm");
-  std::istringstream in(text);
-  std::uint64_t size = 0, resident = 0;
-  if (!(in >> size >> resident)) return std::nullopt;
+  std::vector<std::string> f = words(slurp("/proc/" + std::to_string(pid) + "/statm"));
+  std::uint64_t resident = 0;
+  try {
+    if (f.size() < 2) return std::nullopt;
+    resident = std::stoull(f[1]);
+  } catch (...) {
+    return std::nullopt;
+  }
   long page = ::sysconf(_SC_PAGESIZE);
   return resident * static_cast<std::uint64_t>(page > 0 ? page : 4096);
 }
@@ -94,10 +107,8 @@ double start_seconds_after_boot(std::uint64_t start_ticks) {
 }
 
 double seconds_since_boot() {
-  std::istringstream in(slurp("/proc/uptime"));
-  double up = 0;
-  in >> up;
-  return up;
+  std::string text = slurp("/proc/uptime");
+  return std::strtod(text.c_str(), nullptr);
 }
 
 bool process_alive(pid_t pid) {

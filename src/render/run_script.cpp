@@ -1,7 +1,7 @@
 #include "render/run_script.hpp"
 
-#include <regex>
 #include <set>
+#include <string_view>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -11,6 +11,24 @@
 
 namespace pharoctl {
 namespace fs = std::filesystem;
+
+namespace {
+
+// run-NAME.st or run-NAME.<digits>.st: a run script this service's instances use or used.
+bool is_run_script_of(std::string_view file, std::string_view name) {
+  std::string_view prefix = "run-", suffix = ".st";
+  if (file.size() < prefix.size() + name.size() + suffix.size() || file.substr(0, prefix.size()) != prefix ||
+      file.substr(prefix.size(), name.size()) != name || file.substr(file.size() - suffix.size()) != suffix) {
+    return false;
+  }
+  std::string_view middle = file.substr(prefix.size() + name.size());
+  middle.remove_suffix(suffix.size());
+  if (middle.empty()) return true;
+  if (middle.size() < 2 || middle[0] != '.') return false;
+  return middle.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
+}  // namespace
 
 std::string render_run_script(const ServiceConfig& config, const ServicePaths& paths, int instance,
                               TranscriptTarget transcript) {
@@ -68,11 +86,10 @@ bool write_run_scripts(const ServiceConfig& config, const ServicePaths& paths) {
     changed = true;
   }
   // Run scripts of instances that no longer exist (the count went down, or from 1 to many).
-  const std::regex mine("run-" + config.name + R"((\.[0-9]+)?\.st)");
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(paths.run(), ec)) {
     std::string n = entry.path().filename().string();
-    if (wanted.count(n) || !std::regex_match(n, mine)) continue;
+    if (wanted.count(n) || !is_run_script_of(n, config.name)) continue;
     std::error_code rm;
     if (fs::remove(entry.path(), rm)) changed = true;
   }

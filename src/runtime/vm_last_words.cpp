@@ -1,8 +1,10 @@
 #include "runtime/vm_last_words.hpp"
 
-#include <fstream>
+#include <algorithm>
+#include <string_view>
 
 #include "util/clean_text.hpp"
+#include "util/read_whole.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -23,11 +25,13 @@ std::string first_new_line(const fs::path& path, std::uintmax_t from) {
   std::error_code ec;
   std::uintmax_t size = fs::file_size(path, ec);
   if (ec || size <= from) return "";
-  std::ifstream in(path, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(from));
-  std::string line;
-  for (int i = 0; i < 50 && std::getline(in, line); ++i) {
-    std::string c = clean_line(line);
+  // The first 50 lines, as far as the first 256 KiB reach.
+  std::string text = read_whole(path.string(), from, 256 * 1024).value_or(std::string());
+  std::string_view rest = text;
+  for (int i = 0; i < 50 && !rest.empty(); ++i) {
+    size_t end = std::min(rest.find('\n'), rest.size());
+    std::string c = clean_line(std::string(rest.substr(0, end)));
+    rest.remove_prefix(std::min(end + 1, rest.size()));
     if (meaningful_line(c)) return shortened(c);
   }
   return "";

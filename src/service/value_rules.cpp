@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -26,6 +25,18 @@ bool only(const std::string& v, const char* extra) {
 }
 
 bool starts_with(const std::string& v, const char* p) { return v.rfind(p, 0) == 0; }
+
+// Four numbers of one to three digits, each at most 255, between three dots.
+bool is_dotted_quad(const std::string& v) {
+  size_t pos = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (pos >= v.size() || v[pos++] != '.')) return false;
+    int value = 0, digits = 0;
+    for (; pos < v.size() && v[pos] >= '0' && v[pos] <= '9' && digits < 4; ++pos, ++digits) value = value * 10 + (v[pos] - '0');
+    if (digits == 0 || digits > 3 || value > 255) return false;
+  }
+  return pos == v.size();
+}
 
 }  // namespace
 
@@ -131,11 +142,7 @@ std::string check_expect(const std::string& v) {
 }
 
 std::string check_ipv4_address(const std::string& v) {
-  static const std::regex quad(R"(^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$)");
-  std::smatch m;
-  bool ok = std::regex_match(v, m, quad);
-  for (size_t i = 1; ok && i <= 4; ++i) ok = std::stoi(m[i].str()) <= 255;
-  if (ok) return "";
+  if (is_dotted_quad(v)) return "";
   return fmt::format("\"{}\" is not an IPv4 address (give 127.0.0.1 for loopback only, 0.0.0.0 for every interface, "
                      "or one address of this host)", v);
 }

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "process/resident_text.hpp"
 #include "process/terminate.hpp"
 #include "render/run_script.hpp"
 #include "supervise/config_digest.hpp"
@@ -155,6 +157,13 @@ int Supervisor::run() {
     update_notify();
     if (watchdog_ && watchdog_->due(clock_.steady())) env_.notifier.send("WATCHDOG=1");
     if (!start_waiters_.empty()) answer_start_waiters();
+    // Every instance healthy (again), the starters answered: the code of set-up, of starting and
+    // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
+    // faults back in what it runs (docs/supervisor.md, "Where its memory goes").
+    if (std::exchange(release_text_, false)) {
+      ::malloc_trim(0);
+      release_resident_text();
+    }
   }
   finish();
   return kExitOk;

@@ -5,6 +5,7 @@
 // deploys, reload, status). The concepts it ties together each live in a file of their own:
 // PollLoop, Instance, ControlServer/dispatch_request, Rollout.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,11 +119,14 @@ class Supervisor final : private ControlHandler {
   std::vector<int> start_waiters_;  // clients of "wait": answered once ready, or at the first trouble
   bool shutting_down_ = false;
   bool ready_ = false;
+  bool release_text_ = false;  // every instance became healthy: release_resident_text at the round's end
   std::string last_status_text_;
   EventLog events_;
   std::optional<WatchdogSchedule> watchdog_;
   WallTime started_wall_{};
   std::string config_digest_;  // of the service.toml applied last
+  static constexpr size_t kReadBufferSize = 65536;  // a pipe's capacity: one read empties it
+  std::unique_ptr<char[]> read_buffer_;  // what read_output reads into
 };
 
 }  // namespace pharoctl

@@ -330,6 +330,7 @@ void Supervisor::update_notify() {
     broadcast("ready: every instance is healthy");
   }
   if (text != last_status_text_ || !msg.empty()) {
+    release_text_ = release_text_ || running == count;
     last_status_text_ = text;
     env_.notifier.send(msg + "STATUS=" + text);
   }

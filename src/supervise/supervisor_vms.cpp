@@ -81,10 +81,13 @@ void Supervisor::stop_vm(Instance& inst, After after) {
 }
 
 void Supervisor::read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream) {
-  char buf[65536];
+  // On the heap, allocated once and never cleared: only the pages a read fills become resident
+  // (64 KiB on the stack were all touched at every call by the stack-clash probes).
+  if (!read_buffer_) read_buffer_.reset(new char[kReadBufferSize]);
+  char* buf = read_buffer_.get();
   size_t total = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, kReadBufferSize);
     if (n > 0) {
       LogSink::Batch batch(*inst.log);  // the whole lines of one read in one write(2)
       lines.feed(std::string_view(buf, static_cast<size_t>(n)), [&](std::string_view l) { vm_line(inst, stream, l); });

@@ -6,13 +6,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "util/failure.hpp"
+#include "util/read_whole.hpp"
 
 namespace pharoctl {
 namespace fs = std::filesystem;
@@ -89,11 +88,9 @@ void replace_symlink_atomic(const fs::path& link, const fs::path& target) {
 }
 
 std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw operation_failed(fmt::format("cannot read {}", path.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::optional<std::string> text = read_whole(path.string());
+  if (!text) throw operation_failed(fmt::format("cannot read {}", path.string()));
+  return std::move(*text);
 }
 
 }  // namespace pharoctl
