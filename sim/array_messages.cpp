@@ -1,6 +1,4 @@
 // Arrays (literal and brace arrays; asOrderedCollection answers the same array).
-#include <fmt/format.h>
-
 #include "messages.hpp"
 
 namespace sim {
@@ -11,16 +9,7 @@ Answer accessing(const Value& r, const std::string& sel, const Args& a) {
   if (sel == "size") return Value::integer(static_cast<int64_t>(e.size()));
   if (sel == "isEmpty") return Value::boolean(e.empty());
   if (sel == "notEmpty" || sel == "isNotEmpty") return Value::boolean(!e.empty());
-  if (sel == "first" || sel == "last") {
-    if (e.empty()) throw SmalltalkError("Error", "collection is empty");
-    return sel == "first" ? e.front() : e.back();
-  }
-  if (sel == "at:") {
-    int64_t i = int_arg(a[0], sel);
-    if (i < 1 || static_cast<size_t>(i) > e.size())
-      throw SmalltalkError("SubscriptOutOfBounds", fmt::format("Index out of bounds: {}", i));
-    return e[static_cast<size_t>(i) - 1];
-  }
+  if (auto i = element_index(sel, a, e.size())) return e[*i];
   if (sel == "includes:") {
     for (const Value& x : e)
       if (values_equal(x, a[0])) return Value::boolean(true);

@@ -32,9 +32,6 @@ Value on_do(Evaluator& ev, const Value& r, const Args& a) {
   };
   try {
     return ev.call_block(r, {});
-  } catch (const NumberError& err) {
-    if (Answer v = handle(err.smalltalk_class, err.smalltalk_class)) return *v;
-    throw;
   } catch (const SmalltalkError& err) {
     if (Answer v = handle(err.smalltalk_class, err.message_text.empty() ? err.smalltalk_class : err.message_text))
       return *v;

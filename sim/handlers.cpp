@@ -50,8 +50,6 @@ void guarded(Vm& vm, const std::string& where, F&& body) {
     vm.die_of("SyntaxErrorNotification", e.what(), fmt::format("{}:{}: syntax error", where, e.line));
   } catch (const SmalltalkError& e) {
     vm.die_of(e.smalltalk_class, e.message_text, where);
-  } catch (const NumberError& e) {
-    vm.die_of(e.smalltalk_class, "", where);
   } catch (const Unsupported& e) {
     vm.die_of("Error", fmt::format("pharo-sim cannot evaluate this ({})", e.what()), where);
   }

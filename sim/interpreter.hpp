@@ -18,7 +18,7 @@ class Interpreter : public Evaluator {
   explicit Interpreter(Host& host);
 
   // Evaluates a doit (REPL input, eval argument) and answers its value. Throws SyntaxError,
-  // SmalltalkError, Unsupported, NumberError.
+  // SmalltalkError, Unsupported (a NumberError is a SmalltalkError by then: see send).
   Value evaluate(const std::string& source);
 
   // Runs a script file's text statement by statement (st handler, file-ins): Unsupported

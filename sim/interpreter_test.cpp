@@ -94,6 +94,28 @@ TEST_F(InterpreterTest, VariablesBlocksAndControl) {
   EXPECT_EQ(eval("^ 1. 2"), "1");
 }
 
+TEST_F(InterpreterTest, FirstLastAndAtOfArraysAndStrings) {
+  EXPECT_EQ(eval("#(1 2 3) first + #(1 2 3) last"), "4");
+  EXPECT_EQ(eval("#(1 2 3) at: 2"), "2");
+  EXPECT_EQ(eval("'abc' first"), "$a");
+  EXPECT_EQ(eval("'abc' last"), "$c");
+  EXPECT_EQ(eval("'abc' at: 2"), "$b");
+  EXPECT_EQ(eval("['abc' at: 0] on: Error do: [:e | e messageText]"), "'Index out of bounds: 0'");
+  EXPECT_EQ(eval("[#() first] on: Error do: [:e | e messageText]"), "'collection is empty'");
+  EXPECT_EQ(eval("['' last] on: Error do: [:e | e messageText]"), "'collection is empty'");
+}
+
+TEST_F(InterpreterTest, ArithmeticErrorsAreSmalltalkExceptions) {
+  EXPECT_EQ(eval("[1/0] on: ZeroDivide do: [:e | e messageText]"), "'ZeroDivide'");
+  EXPECT_EQ(eval("[-1 factorial] on: Error do: [:e | 'caught']"), "'caught'");
+  try {
+    eval("-1 factorial");
+    FAIL();
+  } catch (const SmalltalkError& e) {
+    EXPECT_EQ(e.smalltalk_class, "DomainError");
+  }
+}
+
 TEST_F(InterpreterTest, ErrorsAndUnsupported) {
   EXPECT_THROW(eval("Error signal: 'boom'"), SmalltalkError);
   EXPECT_THROW(eval("Error new signal"), SmalltalkError);

@@ -11,6 +11,17 @@ Value make_object(const std::string& cls, const std::string& print) {
   return Value::object(o);
 }
 
+std::optional<size_t> element_index(const std::string& sel, const Args& a, size_t size) {
+  if (sel == "first" || sel == "last") {
+    if (size == 0) throw SmalltalkError("Error", "collection is empty");
+    return sel == "first" ? 0 : size - 1;
+  }
+  if (sel != "at:") return std::nullopt;
+  int64_t i = int_arg(a[0], sel);
+  if (i < 1 || static_cast<size_t>(i) > size) throw SmalltalkError("SubscriptOutOfBounds", fmt::format("Index out of bounds: {}", i));
+  return static_cast<size_t>(i) - 1;
+}
+
 int64_t int_arg(const Value& v, const std::string& what) {
   if (v.kind == Value::Kind::Number && v.number.fits_int64()) return v.number.to_int64();
   if (v.kind == Value::Kind::String) {

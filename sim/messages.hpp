@@ -37,6 +37,9 @@ Value make_object(const std::string& cls, const std::string& print = "");
 int64_t int_arg(const Value& v, const std::string& what);
 int port_arg(const Value& v);
 std::string string_arg(const Value& v, const std::string& what);
+// For first, last and at: of a sequence of `size` elements (an Array, a String): the 0-based
+// index the message means, raising what Pharo raises out of bounds; nullopt for other selectors.
+std::optional<size_t> element_index(const std::string& sel, const Args& a, size_t size);
 // Pharo's cull:: a block that takes an argument gets `arg`, any other is sent value.
 Value cull(Evaluator& ev, const Value& block, const Value& arg);
 

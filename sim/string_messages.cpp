@@ -1,5 +1,4 @@
 // Strings, symbols and characters.
-#include <fmt/format.h>
 
 #include <cctype>
 
@@ -112,16 +111,7 @@ Answer accessing(const std::string& s, const std::string& sel, const Args& a) {
       out.replace(p, from.size(), to);
     return Value::string(out);
   }
-  if (sel == "first" || sel == "last") {
-    if (s.empty()) throw SmalltalkError("Error", "collection is empty");
-    return Value::character(std::string(1, sel == "first" ? s.front() : s.back()));
-  }
-  if (sel == "at:") {
-    int64_t i = int_arg(a[0], sel);
-    if (i < 1 || static_cast<size_t>(i) > s.size())
-      throw SmalltalkError("SubscriptOutOfBounds", fmt::format("Index out of bounds: {}", i));
-    return Value::character(std::string(1, s[static_cast<size_t>(i) - 1]));
-  }
+  if (auto i = element_index(sel, a, s.size())) return Value::character(std::string(1, s[*i]));
   return std::nullopt;
 }
 

@@ -288,8 +288,6 @@ EvalOutcome Vm::evaluate(const std::string& source) {
     failed(fmt::format("SyntaxErrorNotification: {} (line {})", e.what(), e.line));
   } catch (const SmalltalkError& e) {
     failed(e.what());
-  } catch (const NumberError& e) {
-    failed(e.smalltalk_class + (e.smalltalk_class == e.what() ? "" : std::string(": ") + e.what()));
   } catch (const Unsupported& e) {
     failed(fmt::format("Error: pharo-sim cannot evaluate this ({})", e.what()));
   }

@@ -17,11 +17,12 @@
 #include "build/smalltalkci_spec.hpp"
 #include "build/source_revision.hpp"
 #include "render/build_script.hpp"
+#include "runtime/base_image_copy.hpp"
 #include "runtime/image_header.hpp"
 #include "runtime/runtime.hpp"
 #include "service/home.hpp"
 #include "runtime/vm_last_words.hpp"
-#include "util/copy_file.hpp"
+#include "util/directory_guard.hpp"
 #include "util/atomic_file.hpp"
 #include "util/clean_text.hpp"
 #include "util/failure.hpp"
@@ -104,22 +105,6 @@ std::vector<std::string> released_build_keys(const ServicePaths& paths) {
     }
   }
   return keys;
-}
-
-// Copies the base image, changes and sources into the scratch build directory under the names
-// the built image keeps: <image>.image, <image>.changes, the sources under its own name.
-// The runtime's files are read-only (install makes them so); the copies are the build's own.
-void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir) {
-  copy_file_reporting(rt.image_path(), dir / (image + ".image"));
-  fs::permissions(dir / (image + ".image"), fs::perms(0644));
-  fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
-  if (fs::exists(changes)) {
-    copy_file_reporting(changes, dir / (image + ".changes"));
-    fs::permissions(dir / (image + ".changes"), fs::perms(0644));
-  }
-  if (!rt.sources.empty() && fs::exists(rt.dir / rt.sources)) {
-    copy_file_reporting(rt.dir / rt.sources, dir / fs::path(rt.sources).filename());
-  }
 }
 
 }  // namespace
@@ -302,7 +287,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   }
   Runtime rt = load_runtime(home, config.runtime);
   std::map<std::string, std::string> secrets = load_credentials(home);
-  std::string image = config.image.empty() ? config.name : config.image;
+  const std::string& image = config.image_name();
 
   std::error_code exists_ec;
   bool builds_existed = fs::exists(paths.builds(), exists_ec);
@@ -310,17 +295,10 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   std::random_device rd;
   fs::path scratch = paths.builds() / fmt::format(".tmp-{}-{}-{:08x}", in.key, ::getpid(), rd());
   // A failed build leaves the home as it was: no scratch, and no builds/ it had to create.
-  struct Cleanup {
-    fs::path dir;
-    fs::path created_parent;
-    ~Cleanup() {
-      std::error_code e;
-      if (!dir.empty()) fs::remove_all(dir, e);
-      if (!dir.empty() && !created_parent.empty() && fs::is_empty(created_parent, e)) fs::remove(created_parent, e);
-    }
-  } cleanup{scratch, builds_existed ? fs::path() : paths.builds()};
   fs::create_directory(scratch);
-  stage_base_image(rt, image, scratch);
+  DirectoryGuard cleanup(scratch);
+  if (!builds_existed) cleanup.also_empty_parent();
+  stage_base_image(rt, image, scratch, SourcesBy::copy);  // the build is kept and shipped: its own sources
   write_file_atomic(scratch / "build.st", in.script);
 
   RunResult run = run_build_script(config, rt, image, scratch, in, options, started, secrets);
@@ -339,7 +317,7 @@ BuildResult build_service(const Home& home, const ServiceConfig& service_config,
   if (::rename(scratch.c_str(), result.dir.c_str()) != 0) {
     throw operation_failed(fmt::format("cannot move the build into {}: {}", result.dir.string(), std::strerror(errno)));
   }
-  cleanup.dir.clear();
+  cleanup.release();
   prune_builds(home, config.name, options.keep);
   return result;
 }

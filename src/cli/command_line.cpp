@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/command_tree.hpp"
 #include "cli/help_formatter.hpp"
 #include "cli/remote_command.hpp"
 #include "cli/suggest.hpp"
@@ -20,26 +21,6 @@ namespace {
 std::string indent_lines(const std::string& text) {
   std::string out;
   for (char c : text) out += c == '\n' ? std::string("\n  ") : std::string(1, c);
-  return out;
-}
-
-std::vector<std::string> command_names(const CLI::App& app) {
-  std::vector<std::string> out;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
-    out.push_back(sub->get_name());
-  }
-  return out;
-}
-
-// Every spelling of the options `app` accepts: its own and, through fallthrough, the globals.
-std::vector<std::string> option_spellings(const CLI::App& app) {
-  std::vector<std::string> out;
-  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
-    for (const CLI::Option* o : a->get_options([](const CLI::Option* opt) { return opt->nonpositional(); })) {
-      for (const auto& l : o->get_lnames()) out.push_back("--" + l);
-      for (const auto& s : o->get_snames()) out.push_back("-" + s);
-    }
-  }
   return out;
 }
 
@@ -78,7 +59,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, 
       return kExitUsage;
     }
     fmt::print(stderr, "pharoctl: unknown command '{}'{}; `pharoctl help` lists the commands\n", word,
-               did_you_mean(word, command_names(app)));
+               did_you_mean(word, tree::visible_command_names(app)));
     return kExitUsage;
   }
   std::string name = cmd->get_name();
@@ -90,7 +71,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, 
       if (x.size() > 1 && x[0] == '-') {
         std::string bare = x.substr(0, x.find('='));
         fmt::print(stderr, "pharoctl {}: unknown option '{}'{}; see `pharoctl help {}`\n", name, bare,
-                   did_you_mean(bare, option_spellings(*cmd)), name);
+                   did_you_mean(bare, tree::accepted_spellings(*cmd)), name);
         return kExitUsage;
       }
     }

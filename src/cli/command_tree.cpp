@@ -10,6 +10,12 @@ std::vector<const CLI::App*> visible_commands(const CLI::App& root) {
   return out;
 }
 
+std::vector<std::string> visible_command_names(const CLI::App& root) {
+  std::vector<std::string> out;
+  for (const CLI::App* sub : visible_commands(root)) out.push_back(sub->get_name());
+  return out;
+}
+
 bool is_flag(const CLI::Option* o) { return o->get_items_expected_max() == 0; }
 
 std::vector<std::string> spellings(const CLI::Option* o) {
@@ -17,6 +23,17 @@ std::vector<std::string> spellings(const CLI::Option* o) {
   for (const auto& s : o->get_snames()) names.push_back("-" + s);
   for (const auto& l : o->get_lnames()) names.push_back("--" + l);
   return names;
+}
+
+std::vector<std::string> accepted_spellings(const CLI::App& app) {
+  std::vector<std::string> out;
+  for (const CLI::App* a = &app; a != nullptr; a = a->get_parent()) {
+    for (const CLI::Option* o : a->get_options([](const CLI::Option* opt) { return opt->nonpositional(); })) {
+      std::vector<std::string> names = spellings(o);
+      out.insert(out.end(), names.begin(), names.end());
+    }
+  }
+  return out;
 }
 
 std::vector<const CLI::Option*> named_options(const CLI::App& app) {

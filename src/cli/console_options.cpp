@@ -1,10 +1,10 @@
 #include "cli/console_options.hpp"
 
-#include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "neoconsole/console_target.hpp"
+#include "process/ssh_command.hpp"
 #include "service/service_config.hpp"
 #include "util/failure.hpp"
 
@@ -33,7 +33,7 @@ ConsoleEndpoint resolve_console(const Globals& globals, const ConsoleOptions& o)
   if (!o.ssh.empty()) {
     ServiceTarget st = parse_service_target(o.target);
     neoconsole::RemoteOptions remote;
-    if (const char* cmd = std::getenv("PHAROCTL_SSH"); cmd && *cmd) remote.ssh_command = cmd;
+    remote.ssh_command = ssh_command_from_environment();
     remote.target = o.ssh;
     remote.remote_pharoctl = o.remote_pharoctl;
     remote.remote_home = o.remote_home;

@@ -53,8 +53,6 @@ Service load_deployable_service(const Globals& g, const std::string& name) {
   return s;
 }
 
-std::string image_name(const ServiceConfig& c) { return c.image.empty() ? c.name : c.image; }
-
 nlohmann::json result_json(const DeployResult& r) {
   nlohmann::json inst = nlohmann::json::array();
   for (const auto& i : r.instances) inst.push_back({{"instance", i.instance}, {"ok", i.ok}, {"detail", i.detail}});
@@ -125,9 +123,9 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
     Service s = load_deployable_service(g, o->name);
     ReleaseContent content;
     if (!o->image.empty()) {
-      content = content_from_image_file(o->image, image_name(s.config));
+      content = content_from_image_file(o->image, s.config.image_name());
     } else if (!o->build.empty()) {
-      content = content_from_build(s.paths, image_name(s.config), o->build);
+      content = content_from_build(s.paths, s.config.image_name(), o->build);
     } else {
       std::string commit;
       if (!o->source.empty()) {
@@ -154,7 +152,7 @@ Runner define_deploy(CLI::App& cmd, const Globals& g) {
       if (!g.json && !g.quiet) {
         fmt::print("build {} {}\n", built.key, built.cached ? "(cached)" : fmt::format("({} ms)", built.duration.count()));
       }
-      content = content_from_build(s.paths, image_name(s.config), built.key);
+      content = content_from_build(s.paths, s.config.image_name(), built.key);
       if (content.source_commit.empty()) content.source_commit = commit;
     }
     add_app_files(content, s.config, s.paths);

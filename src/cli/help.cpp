@@ -2,6 +2,7 @@
 // kubectl users ask for it.
 #include <fmt/format.h>
 
+#include "cli/command_tree.hpp"
 #include "cli/commands.hpp"
 #include "cli/suggest.hpp"
 #include "util/failure.hpp"
@@ -18,16 +19,14 @@ Runner define_help(CLI::App& cmd, const Globals&) {
       fmt::print("{}", root->get_formatter()->make_help(root, root->get_name(), CLI::AppFormatMode::Normal));
       return kExitOk;
     }
-    std::vector<std::string> names;
     for (const CLI::App* sub : root->get_subcommands({})) {
       if (sub->get_name() == *command) {
         fmt::print("{}", sub->help(root->get_name()));
         return kExitOk;
       }
-      if (!sub->get_group().empty()) names.push_back(sub->get_name());
     }
     throw usage_error(fmt::format("help: unknown command '{}'{}; `pharoctl help` lists the commands", *command,
-                                  did_you_mean(*command, names)));
+                                  did_you_mean(*command, tree::visible_command_names(*root))));
   };
 }
 

@@ -1,6 +1,5 @@
 // pharoctl image NAME [--release ID] [--tag REF] [--base IMAGE] [--builder podman|buildah|docker]:
 // an OCI image of a release, built from the context `export containerfile` writes.
-#include <cstdlib>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -10,6 +9,7 @@
 #include "cli/container_export.hpp"
 #include "process/find_program.hpp"
 #include "render/k8s_manifests.hpp"
+#include "util/directory_guard.hpp"
 #include "util/failure.hpp"
 #include "process/run_command.hpp"
 
@@ -36,23 +36,6 @@ std::vector<std::string> build_command(const std::string& builder, const fs::pat
   return argv;
 }
 
-// A scratch directory for the context, removed whatever happens.
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = (fs::path(tmp && *tmp ? tmp : "/tmp") / "pharoctl-image.XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw operation_failed(fmt::format("cannot make a scratch directory {}", pattern));
-    path = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-};
-
 int run_image(const ImageFlags& f, const Globals& g) {
   static const char* kBuilders[] = {"podman", "buildah", "docker"};
   std::string builder = f.builder;
@@ -73,8 +56,9 @@ int run_image(const ImageFlags& f, const Globals& g) {
   ContainerContextRequest q = container_request(g, f.name, f.release, f.base);
   std::string tag = f.tag.empty() ? default_image_ref(q.config.name, q.release) : f.tag;
 
-  ScratchDir scratch;
-  ContainerContext ctx = write_container_context(q, scratch.path / "context");
+  // A scratch directory for the context, removed whatever happens.
+  DirectoryGuard scratch(make_unique_directory(fs::temp_directory_path(), "pharoctl-image."));
+  ContainerContext ctx = write_container_context(q, scratch.path() / "context");
   RunRequest req;
   req.argv = build_command(builder, program, ctx.dir, tag);
   req.timeout = std::chrono::minutes(30);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "process/launcher.hpp"
+#include "process/ssh_command.hpp"
 #include "util/failure.hpp"
 #include "util/shell_quote.hpp"
 
@@ -69,14 +70,12 @@ std::string remote_command_line(const std::string& remote_pharoctl, const std::v
 }
 
 int run_remote_command(const std::string& target, const std::vector<std::string>& args) {
-  std::string ssh_command = "ssh";
-  if (const char* c = std::getenv("PHAROCTL_SSH"); c && *c) ssh_command = c;
+  const std::string ssh_command = ssh_command_from_environment();
   std::string remote_pharoctl = "pharoctl";
   if (const char* r = std::getenv("PHAROCTL_REMOTE_PHAROCTL"); r && *r) remote_pharoctl = r;
   const bool terminal = ::isatty(STDIN_FILENO) == 1 && ::isatty(STDOUT_FILENO) == 1;
   LaunchSpec spec;
-  spec.argv = {"/bin/sh", "-c", "exec " + ssh_command + " \"$@\"", "pharoctl-ssh", terminal ? "-t" : "-T",
-               "--", target, remote_command_line(remote_pharoctl, args)};
+  spec.argv = ssh_argv(ssh_command, {terminal ? "-t" : "-T", "--", target, remote_command_line(remote_pharoctl, args)});
   spec.group = ProcessGroup::Ours;  // the terminal's Ctrl-C and Ctrl-\ reach ssh directly
   spec.in = Stdio::inherit();
 

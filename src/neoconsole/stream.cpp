@@ -13,12 +13,13 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "process/launcher.hpp"
 #include "process/run_command.hpp"
+#include "process/ssh_command.hpp"
+#include "process/terminate.hpp"
 #include "util/failure.hpp"
 
 namespace pharoctl::neoconsole {
@@ -57,13 +58,6 @@ void reap(pid_t child) {
   if (wait_exit_within(child, std::chrono::seconds(2))) return;
   ::kill(child, SIGTERM);
   wait_exit(child);
-}
-
-// /bin/sh -c '<ssh_command> "$@"' pharoctl-ssh ARGS...: $PHAROCTL_SSH may hold options.
-std::vector<std::string> ssh_argv(const std::string& ssh_command, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/bin/sh", "-c", ssh_command + " \"$@\"", "pharoctl-ssh"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
 }
 
 struct SpawnedSsh {
@@ -190,15 +184,9 @@ Stream& Stream::operator=(Stream&& other) noexcept {
 
 std::string Stream::child_diagnostic() const {
   if (child_stderr_ < 0) return "";
-  // Give ssh a moment to finish its message: it writes it just before it exits.
-  if (child_ > 0) {
-    auto deadline = Clock::now() + std::chrono::seconds(2);
-    while (Clock::now() < deadline) {
-      siginfo_t info{};
-      if (::waitid(P_PID, static_cast<id_t>(child_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child_) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
+  // Give ssh a moment to finish its message: it writes it just before it exits. Waited for on
+  // its pidfd (not reaped: close() does that).
+  if (child_ > 0) wait_until_gone(child_, std::chrono::seconds(2));
   return last_line(read_memfd(child_stderr_));
 }
 

@@ -33,6 +33,20 @@ TEST(HttpRequest, ChunkedBodyDecoded) {
   EXPECT_EQ(r.headers["x-thing"], "a b");
 }
 
+TEST(HttpRequest, LargeChunkedAnswerArrivesWhole) {
+  std::string raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string body;
+  for (int i = 0; i < 20000; ++i) {
+    std::string data(200, static_cast<char>('a' + i % 26));
+    raw += "c8\r\n" + data + "\r\n";
+    body += data;
+  }
+  OneShotServer s(raw + "0\r\n\r\n");
+  HttpResponse r = http_get(s.url(), std::chrono::seconds(20));
+  EXPECT_EQ(r.body.size(), body.size());
+  EXPECT_TRUE(r.body == body);
+}
+
 TEST(HttpRequest, MalformedChunkedIsAnErrorNotATruncation) {
   EXPECT_NE(failure_of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n"), "");
   // The peer closes before the last chunk.

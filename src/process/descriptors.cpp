@@ -10,42 +10,44 @@ namespace pharoctl {
 
 namespace {
 
-// close_range(2) (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11) through syscall(2): the same call on
-// every libc; on an older kernel, one call per possible descriptor.
-bool close_range_from(int first, unsigned flags) {
-  return ::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, flags) == 0;
-}
-
 int descriptor_limit() {
   rlimit r{};
   if (::getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY || r.rlim_cur > 65536) return 65536;
   return static_cast<int>(r.rlim_cur);
 }
 
+// Closes (or, with CLOSE_RANGE_CLOEXEC, marks close-on-exec) the descriptors first..last
+// (async-signal-safe). close_range(2) (Linux 5.9, CLOSE_RANGE_CLOEXEC 5.11) through syscall(2):
+// the same call on every libc; on an older kernel, one call per possible descriptor.
+void close_range_or_each(int first, unsigned last, unsigned flags) {
+  if (first < 0 || static_cast<unsigned>(first) > last) return;
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), last, flags) == 0) return;
+  int end = last == ~0U ? descriptor_limit() : static_cast<int>(last) + 1;
+  for (int fd = first; fd < end; ++fd) {
+    if (flags & CLOSE_RANGE_CLOEXEC) {
+      int fdflags = ::fcntl(fd, F_GETFD);
+      if (fdflags >= 0) ::fcntl(fd, F_SETFD, fdflags | FD_CLOEXEC);
+    } else {
+      ::close(fd);
+    }
+  }
+}
+
+constexpr unsigned all_above = ~0U;
+
 }  // namespace
 
-void close_descriptors_from_3() {
-  if (close_range_from(3, 0)) return;
-  for (int fd = 3, n = descriptor_limit(); fd < n; ++fd) ::close(fd);
-}
+void close_descriptors_from_3() { close_range_or_each(3, all_above, 0); }
 
 void close_descriptors_from_except(int first, int keep) {
-  if (keep < first) keep = first - 1;  // nothing to keep: close all from `first`
-  if (keep > first && ::syscall(SYS_close_range, static_cast<unsigned>(first), static_cast<unsigned>(keep - 1), 0U) != 0) {
-    for (int fd = first; fd < keep; ++fd) ::close(fd);
+  if (keep < first) {  // nothing to keep: close all from `first`
+    close_range_or_each(first, all_above, 0);
+    return;
   }
-  if (close_range_from(keep + 1, 0)) return;
-  for (int fd = keep + 1, n = descriptor_limit(); fd < n; ++fd) ::close(fd);
+  if (keep > first) close_range_or_each(first, static_cast<unsigned>(keep - 1), 0);
+  close_range_or_each(keep + 1, all_above, 0);
 }
 
-void close_descriptors_from_3_on_exec() { mark_close_on_exec_from(3); }
-
-void mark_close_on_exec_from(int first) {
-  if (close_range_from(first, CLOSE_RANGE_CLOEXEC)) return;
-  for (int fd = first, n = descriptor_limit(); fd < n; ++fd) {
-    int flags = ::fcntl(fd, F_GETFD);
-    if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-  }
-}
+void close_descriptors_from_3_on_exec() { close_range_or_each(3, all_above, CLOSE_RANGE_CLOEXEC); }
 
 }  // namespace pharoctl

@@ -11,10 +11,6 @@ void close_descriptors_from_3();
 // async-signal-safe calls), so that exactly 0, 1 and 2 reach the program it runs.
 void close_descriptors_from_3_on_exec();
 
-// Marks every descriptor from `first` up close-on-exec (async-signal-safe): the launcher's
-// forked child, which keeps 0-2 and the descriptors passed on below `first`.
-void mark_close_on_exec_from(int first);
-
 // Closes every descriptor from `first` up but `keep` (async-signal-safe).
 void close_descriptors_from_except(int first, int keep);
 

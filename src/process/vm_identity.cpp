@@ -1,19 +1,13 @@
 #include "process/vm_identity.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "process/proc_info.hpp"
 #include "util/atomic_file.hpp"
-#include "util/failure.hpp"
 
 namespace pharoctl {
 
@@ -53,43 +47,15 @@ IdentityVerdict verify_identity(const VmIdentity& id) {
   return v;
 }
 
-namespace {
-
-// A pid record is replaced by rename(2), so a reader sees the old record or the new one, but it
-// is not fsync'd: it lies on the path from a VM's crash to its replacement, and a record that a
-// power loss took back is harmless, since none is trusted before /proc proves it.
-void replace_file(const std::filesystem::path& path, std::string_view content) {
-  std::string tmp = path.string() + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw operation_failed(fmt::format("{}: {}", tmp, std::strerror(errno)));
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw operation_failed(fmt::format("{}: {}", tmp, std::strerror(err)));
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    throw operation_failed(fmt::format("{}: {}", path.string(), std::strerror(err)));
-  }
-}
-
-}  // namespace
-
 void PidFile::write(const VmIdentity& id) const {
   nlohmann::json j = {{"pid", id.pid},       {"start_ticks", id.start_ticks}, {"image", id.image},
                       {"run_script", id.run_script}, {"exe", id.exe}};
-  // The identity first: a reader that sees the new pid also finds its record.
-  replace_file(identity_path(), j.dump() + "\n");
-  replace_file(path_, fmt::format("{}\n", id.pid));
+  // The identity first: a reader that sees the new pid also finds its record. Replaced by
+  // rename(2), so a reader sees the old record or the new one, but not fsync'd: it lies on the
+  // path from a VM's crash to its replacement, and a record that a power loss took back is
+  // harmless, since none is trusted before /proc proves it.
+  write_file_atomic(identity_path(), j.dump() + "\n", runtime_state);
+  write_file_atomic(path_, fmt::format("{}\n", id.pid), runtime_state);
 }
 
 void PidFile::remove() const {

@@ -1,6 +1,7 @@
 #include "process/vm_identity.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,21 @@ TEST_F(PidFileTest, ProvesTheRecordedProcess) {
   EXPECT_TRUE(st.exists);
   EXPECT_EQ(st.pid, s.child.pid);
   EXPECT_TRUE(st.verdict.proven) << st.verdict.reason;
+}
+
+TEST_F(PidFileTest, RecordsTakeTheUmaskedModeAndLeaveNoTemp) {
+  PidFile pf(dir / "shop.pid");
+  mode_t old = ::umask(027);
+  pf.write(VmIdentity{::getpid(), start_ticks_of(::getpid()), "", "", ""});
+  ::umask(old);
+  int entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) {
+    ++entries;
+    EXPECT_EQ(std::filesystem::status(e.path()).permissions(),
+              static_cast<std::filesystem::perms>(0640)) << e.path();
+  }
+  EXPECT_EQ(entries, 2);
+  EXPECT_TRUE(pf.inspect().verdict.proven);
 }
 
 TEST_F(PidFileTest, OtherStartTimeIsARecycledPid) {

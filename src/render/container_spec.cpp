@@ -34,8 +34,7 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
   s.service_dir = paths.dir();
   s.release_dir = paths.releases() / release_id;
   s.runtime_dir = in_image.dir;
-  std::string image = config.image.empty() ? config.name : config.image;
-  VmCommand vm = vm_command_for_image(one, paths, in_image, 0, s.release_dir / (image + ".image"));
+  VmCommand vm = vm_command_for_image(one, paths, in_image, 0, s.release_dir / (config.image_name() + ".image"));
   s.vm_argv = vm.argv;
   // The VM's defined environment (runtime/vm_environment.hpp) as the image's file system has
   // it: the app directory of the release when it carries one (vm_command can only look on this
@@ -59,7 +58,7 @@ ContainerSpec make_container_spec(const ServiceConfig& config, const Runtime& ru
   }
   s.workdir = vm.cwd.string();
   s.writable = {{"logs", paths.logs().string()}, {"var", (paths.dir() / "var").string()}, {"tmp", "/tmp"}};
-  s.changes_name = image + ".changes";
+  s.changes_name = config.image_name() + ".changes";
   s.http_port = one.http_port(0);
   s.stop_timeout_seconds = whole_seconds(config.stop_timeout);
 

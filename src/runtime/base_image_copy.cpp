@@ -29,6 +29,17 @@ void copy_writable(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
+void stage_base_image(const Runtime& rt, const std::string& image, const fs::path& dir, SourcesBy sources) {
+  std::error_code ec;
+  copy_writable(rt.image_path(), dir / (image + ".image"));
+  fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
+  if (fs::is_regular_file(changes, ec)) copy_writable(changes, dir / (image + ".changes"));
+  if (rt.sources.empty() || !fs::is_regular_file(rt.dir / rt.sources, ec)) return;
+  fs::path to = dir / fs::path(rt.sources).filename();
+  if (sources == SourcesBy::link) fs::create_symlink(fs::absolute(rt.dir / rt.sources), to);
+  else copy_file_reporting(rt.dir / rt.sources, to);
+}
+
 fs::path ensure_base_copy(const ServicePaths& paths, const Runtime& rt, const std::string& image) {
   fs::path dir = base_copy_dir(paths, rt.name);
   fs::path target = dir / (image + ".image");
@@ -37,12 +48,7 @@ fs::path ensure_base_copy(const ServicePaths& paths, const Runtime& rt, const st
   fs::path scratch = dir.parent_path() / fmt::format(".tmp-{}-{}-{:08x}", rt.name, ::getpid(), std::random_device{}());
   try {
     fs::create_directories(scratch);
-    copy_writable(rt.image_path(), scratch / (image + ".image"));
-    fs::path changes = rt.dir / (rt.changes.empty() ? fs::path(rt.image).replace_extension(".changes").string() : rt.changes);
-    if (fs::is_regular_file(changes, ec)) copy_writable(changes, scratch / (image + ".changes"));
-    if (!rt.sources.empty() && fs::is_regular_file(rt.dir / rt.sources, ec)) {
-      fs::create_symlink(fs::absolute(rt.dir / rt.sources), scratch / fs::path(rt.sources).filename());
-    }
+    stage_base_image(rt, image, scratch, SourcesBy::link);
     if (::rename(scratch.c_str(), dir.c_str()) != 0) {
       int err = errno;
       fs::remove_all(scratch, ec);

@@ -13,6 +13,17 @@
 
 namespace pharoctl {
 
+// How a staged image finds the runtime's .sources: linked (the VM finds it by name next to the
+// image and only reads it), or copied (a build's directory is kept and shipped in releases, so it
+// holds its own).
+enum class SourcesBy { link, copy };
+
+// Copies `runtime`'s base image and its .changes into `dir` as <image>.image and <image>.changes,
+// writable (0644) whatever modes the runtime's read-only files had, and its .sources under its
+// own name. Throws std::filesystem::filesystem_error, or Failure (kExitFailed) naming ENOSPC on a full disk.
+void stage_base_image(const Runtime& runtime, const std::string& image, const std::filesystem::path& dir,
+                      SourcesBy sources);
+
 // <service>/base/<runtime>/
 std::filesystem::path base_copy_dir(const ServicePaths& paths, const std::string& runtime);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -164,6 +165,29 @@ void warn_missing_companions(const InstallOptions& options, const RuntimeLayout&
       layout.sources_candidates.empty() ? "" : fmt::format("; present but not this version's: {}", fmt::join(layout.sources_candidates, ", "))));
 }
 
+// The VM's --version answer, asked once and only when something needs it: an image whose header
+// names its version needs none to find the runtime already installed. The VM runs in `dir`
+// (made then), which the caller removes.
+class VmProbeOnce {
+ public:
+  VmProbeOnce(fs::path vm, fs::path dir, const InstallOptions& options)
+      : vm_(std::move(vm)), dir_(std::move(dir)), options_(options) {}
+  const VmProbe& get() {
+    if (!probe_) {
+      options_.note("asking the VM its version");
+      fs::create_directories(dir_);
+      probe_ = probe_vm(vm_, dir_);
+    }
+    return *probe_;
+  }
+
+ private:
+  fs::path vm_;
+  fs::path dir_;
+  const InstallOptions& options_;
+  std::optional<VmProbe> probe_;
+};
+
 // The Pharo version the runtime's files say, and where from: the image's header (Pharo 11+),
 // else its printVersion handler (asked on a copy), else the name of its one sources file.
 struct FoundVersion {
@@ -173,13 +197,15 @@ struct FoundVersion {
 };
 
 FoundVersion find_pharo_version(const fs::path& dir, const RuntimeLayout& layout, const ImageHeader& header,
-                                const VmProbe& probe, const fs::path& probe_dir, const InstallOptions& options) {
+                                VmProbeOnce& vm, const fs::path& probe_dir, const InstallOptions& options) {
   FoundVersion f;
   if (header.pharo_version) {
     f.version = std::to_string(header.pharo_version);
     f.from = "header";
     return f;
   }
+  // The VM's generation decides the headless option the image is asked with.
+  const VmProbe& probe = vm.get();
   std::optional<VmGeneration> guess = probe.generation ? probe.generation : generation_for_version(options.version);
   options.note("asking the image its version (printVersion, on a copy)");
   if (auto v = ask_image_version(dir / layout.vm, headless_option(guess.value_or(VmGeneration::Old)), dir / layout.image,
@@ -227,14 +253,11 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   options.note("checking the image header");
   ImageHeader header = check_image_file(dir / layout.image);
 
-  // The VM first: its generation decides the headless option the image is asked with.
-  options.note("asking the VM its version");
   fs::path probe_dir = dir / ".probe";
-  fs::create_directory(probe_dir);
-  VmProbe probe = probe_vm(dir / layout.vm, probe_dir);
+  VmProbeOnce vm(dir / layout.vm, probe_dir, options);
 
   // The Pharo version: as asked, else what the image says (find_pharo_version).
-  FoundVersion found_version = find_pharo_version(dir, layout, header, probe, probe_dir, options);
+  FoundVersion found_version = find_pharo_version(dir, layout, header, vm, probe_dir, options);
   const ImageVersion& said = found_version.said;
   const std::string& found = found_version.version;
   const std::string& found_from = found_version.from;
@@ -258,6 +281,8 @@ InstallResult finish_install(const Home& home, Scratch& scratch, const InstallOp
   r.dir = home.runtime_dir(name);
   r.image_version = said.text;
   r.image_version_from = found_from;
+  const VmProbe& probe = vm.get();
+  fs::remove_all(probe_dir);
   choose_generation(r, probe, version, layout, options);
   if (header.multiple_bytecode_sets() && r.generation == VmGeneration::Old) {
     options.note(fmt::format("warning: {} uses multiple bytecode sets (format {}); an old Cog VM may not run it",

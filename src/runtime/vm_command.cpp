@@ -13,12 +13,11 @@ std::filesystem::path resolve_service_image(const ServiceConfig& config, const S
   if (std::filesystem::exists(paths.current(), ec)) {
     auto real = std::filesystem::canonical(paths.current(), ec);
     if (!ec) {
-      std::string image = config.image.empty() ? config.name : config.image;
-      return real / (image + ".image");
+      return real / (config.image_name() + ".image");
     }
   }
   // No release yet: the service's own copy, never the runtime's shared (read-only) image.
-  return ensure_base_copy(paths, runtime, config.image.empty() ? config.name : config.image);
+  return ensure_base_copy(paths, runtime, config.image_name());
 }
 
 std::filesystem::path resolve_app_dir(const ServiceConfig& config, const ServicePaths& paths,

@@ -70,7 +70,7 @@ struct ServiceConfig {
   std::string description;
   std::string user;  // empty: the user running pharoctl
   std::string runtime = "pharo-130";
-  std::string image;  // image name; default: the service name
+  std::string image;  // image name as written; empty: the service name (image_name())
   SourceConfig source;
   AppConfig app;
   ConsoleConfig console;
@@ -87,6 +87,8 @@ struct ServiceConfig {
   int metrics_port(int instance) const { return console.metrics_port + kInstancePortStride * instance; }
   // Every port of every instance, in instance order (http, telnet, metrics per instance).
   std::vector<int> all_ports() const;
+  // The image's name (NAME.image, NAME.changes): [service].image, else the service's name.
+  const std::string& image_name() const { return image.empty() ? name : image; }
   // [health].url with {http_port}, {telnet_port} and {metrics_port} of this instance filled in.
   std::string health_url(int instance) const;
 };

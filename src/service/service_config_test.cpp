@@ -28,6 +28,14 @@ TEST(ServiceConfig, DefaultsFillEverythingButTheName) {
   EXPECT_EQ(c.restart.backoff_initial, Millis(200));
 }
 
+TEST(ServiceConfig, ImageNameIsTheImageElseTheServiceName) {
+  ServiceConfig c;
+  c.name = "shop";
+  EXPECT_EQ(c.image_name(), "shop");
+  c.image = "Shop2";
+  EXPECT_EQ(c.image_name(), "Shop2");
+}
+
 TEST(ServiceConfig, ReadsEverySection) {
   ServiceConfig c = parse_service_config(R"(
 name = "shop"

@@ -34,6 +34,11 @@ void fsync_dir(const fs::path& dir) {
 }  // namespace
 
 void write_file_atomic(const fs::path& path, std::string_view content, mode_t mode) {
+  write_file_atomic(path, content, AtomicWrite{.mode = mode});
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content, const AtomicWrite& how) {
+  const mode_t mode = how.mode;
   fs::path dir = path.parent_path();
   if (!dir.empty()) fs::create_directories(dir);
   fs::path tmp = dir / temp_name(path);
@@ -55,16 +60,16 @@ void write_file_atomic(const fs::path& path, std::string_view content, mode_t mo
     p += n;
     left -= static_cast<size_t>(n);
   }
-  // The umask may have narrowed the mode given to open(2); the caller's mode is what it meant.
-  ::fchmod(fd, mode);
-  ::fsync(fd);
+  // The umask may have narrowed the mode given to open(2); an exact mode is what the caller meant.
+  if (how.exact_mode) ::fchmod(fd, mode);
+  if (how.durable) ::fsync(fd);
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     throw operation_failed(fmt::format("cannot write {}: {}", path.string(), std::strerror(err)));
   }
-  fsync_dir(dir);
+  if (how.durable) fsync_dir(dir);
 }
 
 void replace_symlink_atomic(const fs::path& link, const fs::path& target) {

@@ -36,3 +36,21 @@ TEST(AtomicFile, SymlinkIsReplacedNotRemoved) {
   replace_symlink_atomic(d / "current", "r2");
   EXPECT_EQ(fs::read_symlink(d / "current"), "r2");
 }
+
+TEST(AtomicFile, RuntimeStateTakesTheUmaskedModeAndAFreshTempName) {
+  ScratchDirectory scratch("atomic");
+  const fs::path& d = scratch.path();
+  // A stale temp file under the name the old pid-record writer used must not be touched.
+  write_file_atomic(d / "x.pid.tmp", "stale\n");
+  mode_t old = ::umask(027);
+  write_file_atomic(d / "x.pid", "42\n", runtime_state);
+  ::umask(old);
+  EXPECT_EQ(read_file(d / "x.pid"), "42\n");
+  EXPECT_EQ(read_file(d / "x.pid.tmp"), "stale\n");
+  struct stat st {};
+  ASSERT_EQ(::stat((d / "x.pid").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(d)) ++entries;
+  EXPECT_EQ(entries, 2);
+}

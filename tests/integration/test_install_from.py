@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from harness import pharoctl
-from runtime_fixtures import OLD_VM, image_bytes, make_runtime_dir
+from runtime_fixtures import NEW_VM, OLD_VM, image_bytes, make_runtime_dir
 
 
 def runtimes_entries(home):
@@ -63,6 +63,21 @@ def test_installing_twice_is_a_no_op(home, tmp_path):
     proc = pharoctl(home, "install", "--from", src, check=0)
     assert "already installed" in proc.stdout
     assert (home / "runtimes" / "pharo-120" / "runtime.toml").read_text() == before
+
+
+def test_reinstalling_an_image_that_names_its_version_never_runs_the_vm(home, tmp_path):
+    # Pharo 11+: the image header names the version, so the runtime's name is known, and that it
+    # is installed already, without asking the VM anything.
+    marker = tmp_path / "vm-ran"
+    vm = NEW_VM.replace("#!/bin/sh\n", f"#!/bin/sh\necho \"$@\" >> '{marker}'\n", 1)
+    src = make_runtime_dir(tmp_path / "get", vm=vm, version="120")
+    pharoctl(home, "install", "--from", src, check=0)
+    assert marker.read_text().split("\n")[0] == "--version"  # a first install asks it
+    marker.unlink()
+    proc = pharoctl(home, "install", "--from", src, check=0)
+    assert "already installed" in proc.stdout
+    assert not marker.exists()
+    assert "asking the VM" not in proc.stderr + proc.stdout
 
 
 def test_old_vm_detected_through_dash_version(home, tmp_path):

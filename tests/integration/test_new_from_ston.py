@@ -3,6 +3,8 @@
 .properties, #load groups), and refused in one line, with nothing written, when the file is not
 something pharoctl can build from."""
 import json
+import shutil
+import stat
 import subprocess
 import tomllib
 
@@ -103,3 +105,49 @@ def test_service_toml_refuses_ston_beside_baseline(home, project):
         f'name = "shop"\nruntime = "sim"\n[source]\nsmalltalk_ston = "{project / ".smalltalk.ston"}"\nbaseline = "Shop"\n')
     proc = pharoctl(home, "build", "shop", check=2)
     assert "source.baseline" in proc.stderr and "smalltalk_ston" in proc.stderr
+
+
+# A VM (pharo-sim behind a wrapper) whose build runs every statement of build.st but the load
+# of the service's own baseline: the load "takes" silently, the build prints its last line and
+# exits 0, and only the check of the saved image for BaselineOf<Name> can tell.
+SKIPPING_VM = r"""#!/bin/sh
+here=$(dirname "$0")
+for a in "$@"; do
+  shift
+  case "$a" in
+    *build.st)
+      awk '/^Metacello new/ { skip = 1 } skip && /\.$/ { skip = 0; next } !skip' "$a" > "$a.skipped"
+      a="$a.skipped" ;;
+  esac
+  set -- "$@" "$a"
+done
+exec "$here/pharo-sim" "$@"
+"""
+
+
+def test_build_of_a_ston_service_proves_its_baseline_is_in_the_saved_image(home, project, tmp_path):
+    pharoctl(home, "install", "sim", check=0)
+    vm_dir = tmp_path / "skipping"
+    shutil.copytree(home / "runtimes" / "sim", vm_dir, symlinks=True)
+    for p in [vm_dir, *vm_dir.rglob("*")]:
+        p.chmod(p.stat().st_mode | stat.S_IWUSR)
+    (vm_dir / "runtime.toml").unlink()
+    (vm_dir / "pharo-vm" / "pharo").rename(vm_dir / "pharo-vm" / "pharo-sim")
+    (vm_dir / "pharo-vm" / "pharo").write_text(SKIPPING_VM)
+    (vm_dir / "pharo-vm" / "pharo").chmod(0o755)
+    pharoctl(home, "install", "--from", str(vm_dir), "--name", "skipping", check=0)
+    ston = project / ".smalltalk.ston"
+    (home / "shop").mkdir()
+    (home / "shop" / "service.toml").write_text(
+        f'name = "shop"\nruntime = "skipping"\n[source]\nsmalltalk_ston = "{ston}"\n')
+
+    proc = pharoctl(home, "build", "shop")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "the saved image has no BaselineOfShop" in proc.stderr, proc.stderr
+    assert not (home / "shop" / "builds").exists()
+
+    # The same service on the plain runtime loads its baseline, and the check finds it.
+    (home / "shop" / "service.toml").write_text(
+        f'name = "shop"\nruntime = "sim"\n[source]\nsmalltalk_ston = "{ston}"\n')
+    key = pharoctl(home, "build", "shop", check=0).stdout.strip()
+    assert (home / "shop" / "builds" / key / "manifest.json").exists()
