@@ -59,7 +59,6 @@ struct Vm {
   SteadyTime kill_at{};
   bool forced = false;  // replaced because of health: counts as a failure for [restart]
   bool exe_recorded = false;
-  bool exe_due = false;  // healthy: its executable goes into the pid record at the round's end
   VmLastWords words;  // its last meaningful lines, for the reason shown when it ends
   // The last meaningful line (as logged) of stdout and of stderr: `words` hears them when the VM
   // ends, not at each of a flood's lines.

@@ -169,7 +169,6 @@ int Supervisor::run() {
     if (!start_waiters_.empty()) answer_start_waiters();
     if (record_due_) write_status_record();
     send_replies();
-    record_healthy_exes();  // after the answers are out
     // Every instance healthy (again), the starters answered: the code of set-up, of starting and
     // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
     // faults back in what it runs (docs/supervisor.md, "Where its memory goes").

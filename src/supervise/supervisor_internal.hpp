@@ -84,9 +84,6 @@ class Supervisor final : private ControlHandler {
   // writes that may fail: a full or read-only disk must not end the supervisor (supervisor.cpp)
   void record_pid(Instance& inst, const VmIdentity& id);
   void retry_pending_pids();
-  // The executables of VMs that became healthy this round, into their pid records: after the
-  // start waiters have their answer, so that no file work delays `start`.
-  void record_healthy_exes();
   void remove_pid(Instance& inst);
   void report_trouble(const std::string& text);
 

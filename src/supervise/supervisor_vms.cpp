@@ -195,9 +195,12 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     case HealthStep::BecameHealthy:
       sup(inst, fmt::format("pid {} healthy after {}", inst.vm->pid,
                             seconds_text(std::chrono::duration<double>(now - inst.vm->started).count())));
-      // The VM has certainly exec'd by now (a wrapper script included): its executable goes
-      // into the pid record for later identity checks, once this round's answers are out.
-      if (!inst.vm->exe_recorded) inst.vm->exe_due = true;
+      if (!inst.vm->exe_recorded) {
+        // The VM has certainly exec'd by now: record its executable for later identity checks.
+        inst.vm->exe_recorded = true;
+        std::string exe = read_proc_exe(inst.vm->pid);
+        record_pid(inst, {inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
+      }
       rollout_ok(inst);
       return;
     case HealthStep::HealthyAgain:
@@ -212,16 +215,6 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
           Priority::Err);
       stop_vm(inst, After::Policy);
       return;
-  }
-}
-
-void Supervisor::record_healthy_exes() {
-  for (auto& inst : instances_) {
-    if (!inst.vm || !inst.vm->exe_due) continue;
-    inst.vm->exe_due = false;
-    inst.vm->exe_recorded = true;
-    std::string exe = read_proc_exe(inst.vm->pid);
-    record_pid(inst, {inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
   }
 }
 
