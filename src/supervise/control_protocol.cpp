@@ -1,5 +1,6 @@
 #include "supervise/control_protocol.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -100,22 +101,37 @@ void ControlServer::listen(const std::filesystem::path& path) {
   }
   path_ = path;
   listen_fd_ = std::move(fd);
+  spare_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
 }
 
 void ControlServer::close() {
   if (!path_.empty()) ::unlink(path_.c_str());
   listen_fd_.reset();
+  spare_.reset();
   clients_.clear();
 }
 
 void ControlServer::accept_clients() {
   for (;;) {
     int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if ((errno == EMFILE || errno == ENFILE) && shed_one()) continue;
+      return;
+    }
     Client c;
     c.fd.reset(fd);
     clients_.emplace(next_client_++, std::move(c));
   }
+}
+
+bool ControlServer::shed_one() {
+  if (spare_.get() < 0) return false;
+  spare_.reset();
+  int fd = ::accept4(listen_fd_.get(), nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) ::close(fd);
+  spare_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  return fd >= 0;
 }
 
 void ControlServer::read(int client, const std::function<void(const std::string&)>& on_line) {

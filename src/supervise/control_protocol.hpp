@@ -40,6 +40,9 @@ class ControlServer {
   // Removes the socket file and closes every descriptor.
   void close();
   int listen_fd() const { return listen_fd_.get(); }
+  // Takes every waiting connection. Out of descriptors (EMFILE, ENFILE), it sheds them: a
+  // spare descriptor is closed to accept and close each one, so the client sees EOF at once
+  // and the listener's POLLIN does not stay raised (a loop that polls it would spin).
   void accept_clients();
   // Reads what `client` sent and hands each complete line to `on_line`, until it closes.
   void read(int client, const std::function<void(const std::string&)>& on_line);
@@ -60,7 +63,9 @@ class ControlServer {
     bool closed = false;
   };
   std::filesystem::path path_;
+  bool shed_one();
   UniqueFd listen_fd_;
+  UniqueFd spare_;  // /dev/null, given up for a moment to shed a connection when out of fds
   std::map<int, Client> clients_;
   int next_client_ = 1;
 };

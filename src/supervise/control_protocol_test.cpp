@@ -1,5 +1,7 @@
 #include "supervise/control_protocol.hpp"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -129,6 +131,31 @@ TEST(ControlServer, DropsAClientThatSendsTooMuchWithoutANewline) {
   server.drop_closed();
   EXPECT_FALSE(called);
   EXPECT_EQ(server.clients(), 0u);
+}
+
+// Out of descriptors, a waiting connection is shed (the client sees EOF), not left in the
+// backlog where it would keep the listener readable and the poll loop spinning.
+TEST(ControlServer, ShedsAConnectionWhenOutOfDescriptors) {
+  ScratchDirectory dir("control");
+  ControlServer server;
+  server.listen(dir.path() / "c.sock");
+  UniqueFd c = connect_to(dir.path() / "c.sock");
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  int highest = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // the lowest free descriptor, then gone
+  ASSERT_GE(highest, 0);
+  ::close(highest);
+  rlimit tight = old;
+  tight.rlim_cur = static_cast<rlim_t>(highest);  // no descriptor can be opened now
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  server.accept_clients();
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  EXPECT_EQ(server.clients(), 0u);
+  char b;
+  EXPECT_EQ(::recv(c.get(), &b, 1, MSG_DONTWAIT), 0);  // EOF: shed, not waiting in the backlog
+  UniqueFd again = connect_to(dir.path() / "c.sock");  // with descriptors back, clients are taken again
+  server.accept_clients();
+  EXPECT_EQ(server.clients(), 1u);
 }
 
 TEST(ControlServer, RefusesAPathTooLongForAUnixSocket) {
