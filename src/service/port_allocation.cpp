@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "service/declared_ports.hpp"
 #include "service/service_config.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
@@ -69,18 +70,14 @@ std::map<int, std::string> PortOwners::without(const std::string& exclude) const
 
 namespace {
 
-// The configs of `names` (nullopt for those that do not load). On one thread: a second one
+// The ports of `names` (nullopt for those that do not load), from run/ports where the file is
+// unchanged since it was last parsed (service/declared_ports). On one thread: a second one
 // was tried for a home of 50 and made `start` of one slower on a loaded machine (the thread
 // waits for a core, and the start for the thread).
 std::vector<std::optional<ServiceConfig>> load_each(const Home& home, const std::vector<std::string>& names) {
   std::vector<std::optional<ServiceConfig>> out(names.size());
-  for (size_t i = 0; i < names.size(); ++i) {
-    try {
-      out[i] = load_service_config(home.service(names[i]).service_toml());
-    } catch (const std::exception&) {
-      // doctor reports broken files; nobody can tell their ports
-    }
-  }
+  // A broken file is left out (doctor reports it; nobody can tell its ports).
+  for (size_t i = 0; i < names.size(); ++i) out[i] = declared_ports(home.service(names[i]));
   return out;
 }
 
