@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "runtime/runtime.hpp"
-#include "service/declared_ports.hpp"
 #include "service/instance_ports.hpp"
 #include "service/port_allocation.hpp"
 #include "util/failure.hpp"
@@ -128,11 +127,6 @@ std::vector<ServiceConfig> preflight_services(const Home& home, const std::vecto
     for (const Finding& f : preflight_findings(home, c, what, owners)) {
       if (f.level == Finding::Level::Error) throw usage_error(fmt::format("{}: {}", c.name, f.message));
     }
-  }
-  // Checked and about to start: what each declares is remembered for the other services'
-  // checks (a deploy may still be refused after this, and a refused one writes nothing).
-  if (what == PreflightFor::Run) {
-    for (const ServiceConfig& c : configs) remember_declared_ports(home.service(c.name));
   }
   return configs;
 }
