@@ -73,11 +73,10 @@ std::optional<Declared> look_up(const ServicePaths& service, std::string& text) 
 
 std::optional<ServiceConfig> parse_declared(const ServicePaths& service, const std::string& text) {
   try {
-    ServiceConfig c = parse_service_config(text, service.service_toml().string());
-    if (c.name == service.name()) return c;  // else load_service_config refuses it too
+    return parse_service_file(text, service.service_toml());
   } catch (const std::exception&) {
+    return std::nullopt;  // doctor reports it
   }
-  return std::nullopt;
 }
 
 }  // namespace

@@ -452,13 +452,18 @@ ServiceConfig load_service_config(const fs::path& file, std::string* text_read) 
                                   file.parent_path().filename().string()));
   }
   std::string text = read_file(file);
+  ServiceConfig c = parse_service_file(text, file);
+  if (text_read) *text_read = std::move(text);
+  return c;
+}
+
+ServiceConfig parse_service_file(const std::string& text, const fs::path& file) {
   ServiceConfig c = parse_service_config(text, file.string());
   std::string dir_name = file.parent_path().filename().string();
   if (!dir_name.empty() && c.name != dir_name) {
     throw usage_error(fmt::format("{}:1:1: name: \"{}\" differs from the service directory \"{}\" (they must match)",
                                   file.string(), c.name, dir_name));
   }
-  if (text_read) *text_read = std::move(text);
   return c;
 }
 

@@ -100,6 +100,8 @@ ServiceConfig default_service_config(const std::string& name);
 // "FILE:LINE:COL: FIELD: what is wrong (what would be right)" on the first problem.
 // `text_read`, when given, receives the file's text as parsed (for its digest).
 ServiceConfig load_service_config(const std::filesystem::path& file, std::string* text_read = nullptr);
+// The same from `file`'s text already read: parsed, and its name checked against the directory.
+ServiceConfig parse_service_file(const std::string& text, const std::filesystem::path& file);
 // Every file of a release's app: [app].start then [app].files, as written (relative paths).
 std::vector<std::string> app_files(const ServiceConfig& config);
 
