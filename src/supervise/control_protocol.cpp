@@ -83,12 +83,18 @@ UniqueFd listening_socket(const std::string& p, const std::string& shown) {
 
 }  // namespace
 
-void ControlServer::listen(const std::filesystem::path& path) {
+void ControlServer::check_path(const std::filesystem::path& path) {
   std::string p = path.string();
   constexpr size_t kMax = sizeof(sockaddr_un{}.sun_path);
   if (p.size() >= kMax)
     throw usage_error(fmt::format("{}: path too long for a Unix socket ({} bytes, at most {}); use a shorter home", p,
                                   p.size(), kMax - 1));
+}
+
+void ControlServer::listen(const std::filesystem::path& path) {
+  check_path(path);
+  std::string p = path.string();
+  constexpr size_t kMax = sizeof(sockaddr_un{}.sun_path);
   // Bound and listening under a temporary name, then renamed into place: the socket appears
   // ready to accept (what `start` waits for on inotify), never bound but not yet listening.
   std::string tmp = p + ".new";

@@ -37,6 +37,8 @@ class ControlServer {
   // Binds and listens on `path` (a leftover socket file there is replaced: the caller holds
   // the supervisor lock). Throws Failure (usage when the path is too long for a Unix socket).
   void listen(const std::filesystem::path& path);
+  // The usage Failure listen would throw for a path too long for a Unix socket, or nothing.
+  static void check_path(const std::filesystem::path& path);
   // Removes the socket file and closes every descriptor.
   void close();
   int listen_fd() const { return listen_fd_.get(); }

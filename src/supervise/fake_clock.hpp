@@ -9,7 +9,7 @@ class FakeClock final : public Clock {
   explicit FakeClock(WallTime wall) : wall_(wall) {}
   SteadyTime steady() const override { return steady_; }
   WallTime wall() const override { return wall_; }
-  void advance(std::chrono::milliseconds d) {
+  void advance(std::chrono::nanoseconds d) {
     steady_ += d;
     wall_ += d;
   }

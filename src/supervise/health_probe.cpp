@@ -15,6 +15,18 @@
 
 namespace pharoctl {
 
+namespace {
+
+// SO_ERROR: what a connect in progress came to (0: connected or still on its way).
+int pending_error(int fd) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  return err;
+}
+
+}  // namespace
+
 void HealthProbe::cancel() {
   close_abortively(sock_);
   active_ = false;
@@ -61,6 +73,11 @@ void HealthProbe::start(const std::string& url, const std::string& expect, const
     on_connected(clock);
   } else if (err != EINPROGRESS) {
     return finish(clock, false, std::strerror(err));
+  } else if (int early = pending_error(fd); early != 0) {
+    // On loopback the refusal (RST) is handled within connect(2) itself, yet a non-blocking
+    // connect reports EINPROGRESS: asking at once spares a starting VM's every probe a round
+    // of the poll loop.
+    return finish(clock, false, std::strerror(early));
   }
 }
 
@@ -77,10 +94,7 @@ bool HealthProbe::advance(const Clock& clock) {
     return true;
   }
   if (!connected_) {
-    int err = 0;
-    socklen_t len = sizeof err;
-    ::getsockopt(sock_.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) {
+    if (int err = pending_error(sock_.get()); err != 0) {
       finish(clock, false, std::strerror(err));
       return true;
     }

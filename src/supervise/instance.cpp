@@ -6,8 +6,9 @@
 
 namespace pharoctl {
 
-Millis start_probe_gap(Millis starting_for, Millis interval) {
-  return std::min({std::max(starting_for / kStartProbeDivisor, kFirstProbeGap), kMaxStartProbeGap, interval});
+Micros start_probe_gap(Micros starting_for, Millis interval) {
+  Micros gap = starting_for < kYoungVmAge ? kYoungProbeGap : std::min<Micros>(starting_for / kStartProbeDivisor, kMaxStartProbeGap);
+  return std::min<Micros>(gap, interval);
 }
 
 void Instance::spawning() {
@@ -24,6 +25,7 @@ void Instance::vm_started(std::unique_ptr<Vm> started, SteadyTime now, const Hea
   health_failures = 0;
   started_at = now;
   next_probe = now;  // probed at once
+  probed_since_start = false;
   grace_deadline = now + h.grace;
 }
 
@@ -37,7 +39,13 @@ void Instance::stopping(After then) {
 
 HealthStep Instance::on_health(const HealthResult& r, SteadyTime now, const HealthConfig& h) {
   if (!vm || vm->term_sent) return HealthStep::None;
-  last_health = r;
+  // A young VM is probed every 250 us: of a run of identical refusals while it starts, the
+  // first is kept (its time, its latency), so that status and run/status do not change, and
+  // the record is not rewritten, at every probe.
+  bool same_as_before = state == "starting" && !r.ok && probed_since_start && last_health && !last_health->ok &&
+                        last_health->detail == r.detail;
+  if (!same_as_before) last_health = r;
+  probed_since_start = true;
   if (r.ok) {
     health_failures = 0;
     tracker.on_healthy(now);
@@ -52,7 +60,7 @@ HealthStep Instance::on_health(const HealthResult& r, SteadyTime now, const Heal
     return step;
   }
   if (state == "starting") {
-    next_probe = now + start_probe_gap(std::chrono::duration_cast<Millis>(now - started_at), h.interval);
+    next_probe = now + start_probe_gap(std::chrono::duration_cast<Micros>(now - started_at), h.interval);
     reason = "not healthy yet: " + r.detail;
     return HealthStep::NotYet;
   }

@@ -27,14 +27,17 @@ namespace pharoctl {
 // What happens once the current VM of an instance has ended.
 enum class After { Policy, StartNow, Stay };
 
-// A starting VM is probed at once, then again after an eighth of the time it has been starting
-// (at least 1 ms, at most 25 ms): every millisecond while it is young, so that `start` returns
-// within about 1 ms of the VM answering, and no more than 12 % late later on. A refused probe
-// costs microseconds and leaves nothing behind (probe_socket.hpp).
-inline constexpr Millis kFirstProbeGap{1};
+// A starting VM is probed at once, then every 250 us while it is younger than 20 ms (so that
+// `start` learns of a VM that is quick to listen within about a quarter of a millisecond of it),
+// then after an eighth of the time it has been starting (at least 2.5 ms then, at most 25 ms):
+// no more than 12 % late later on. A refused probe costs microseconds, is answered within its
+// connect (loopback) and leaves nothing behind (probe_socket.hpp).
+using Micros = std::chrono::microseconds;
+inline constexpr Micros kYoungProbeGap{250};
+inline constexpr Millis kYoungVmAge{20};
 inline constexpr Millis kMaxStartProbeGap{25};
 inline constexpr int kStartProbeDivisor = 8;
-Millis start_probe_gap(Millis starting_for, Millis interval);
+Micros start_probe_gap(Micros starting_for, Millis interval);
 
 // Retry pacing (docs/supervisor.md): after a failed probe of a VM that was healthy the next
 // comes this long after, not a whole interval; and a probe still unanswered this long after it
@@ -59,6 +62,7 @@ struct Vm {
   SteadyTime kill_at{};
   bool forced = false;  // replaced because of health: counts as a failure for [restart]
   bool exe_recorded = false;
+  bool exe_due = false;  // healthy: its executable to be recorded at the end of the round
   VmLastWords words;  // its last meaningful lines, for the reason shown when it ends
   // The last meaningful line (as logged) of stdout and of stderr: `words` hears them when the VM
   // ends, not at each of a flood's lines.
@@ -117,7 +121,8 @@ struct Instance {
   bool spawned_once = false;
   int restarts = 0;
   std::optional<ExitInfo> last_exit;
-  std::optional<HealthResult> last_health;
+  std::optional<HealthResult> last_health;  // of a run of identical refusals while starting: the first
+  bool probed_since_start = false;  // last_health is the current VM's
   std::string reason;
   std::string last_words;  // what the last VM that ended said last
   After after = After::Policy;

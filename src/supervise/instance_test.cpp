@@ -44,24 +44,51 @@ TEST(Instance, AStartedVmIsStartingAndProbedAtOnce) {
   EXPECT_EQ(s.inst.restarts, 0);  // the first spawn is no restart
 }
 
-TEST(Instance, AStartingVmIsProbedEachMillisecondThenAtAnEighthOfItsAgeUpTo25ms) {
+TEST(Instance, AStartingVmIsProbedEvery250usWhileYoungThenAtAnEighthOfItsAgeUpTo25ms) {
   Started s;
-  std::vector<long> gaps;
-  for (int i = 0; i < 40; ++i) {
+  std::vector<long> gaps;  // microseconds
+  for (int i = 0; i < 120; ++i) {
     EXPECT_EQ(s.inst.on_health(refused(), s.clock.steady(), s.h), HealthStep::NotYet);
-    auto gap = std::chrono::duration_cast<milliseconds>(s.inst.next_probe - s.clock.steady());
+    auto gap = std::chrono::duration_cast<std::chrono::microseconds>(s.inst.next_probe - s.clock.steady());
     gaps.push_back(gap.count());
     s.clock.advance(gap);
   }
-  // 1 ms while younger than 16 ms, then an eighth of the age (integer ms), then 25 ms.
-  EXPECT_EQ(std::vector<long>(gaps.begin(), gaps.begin() + 17),
-            (std::vector<long>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2}));
-  EXPECT_EQ(gaps.back(), 25);
+  // 250 us while younger than 20 ms (80 probes), then an eighth of the age (2.5 ms at 20 ms),
+  // growing to 25 ms.
+  EXPECT_EQ(std::vector<long>(gaps.begin(), gaps.begin() + 80), std::vector<long>(80, 250));
+  EXPECT_EQ(gaps[80], 2500);
+  EXPECT_EQ(gaps[81], 2812);  // 22.5 ms / 8
+  EXPECT_EQ(gaps.back(), 25'000);
   for (size_t i = 1; i < gaps.size(); ++i) EXPECT_GE(gaps[i], gaps[i - 1]);
   EXPECT_EQ(s.inst.state, "starting");
   EXPECT_EQ(s.inst.reason, "not healthy yet: connection refused");
   EXPECT_EQ(s.inst.health_failures, 0);  // failures while starting are the grace's business
   EXPECT_EQ(start_probe_gap(Millis(80), Millis(5)), Millis(5));  // never beyond [health].interval
+  EXPECT_EQ(start_probe_gap(Millis(1), Millis(5)), std::chrono::microseconds(250));
+}
+
+TEST(Instance, AStartingVmKeepsTheFirstOfARunOfIdenticalRefusals) {
+  Started s;
+  auto at = [](int ms) { return HealthResult{false, 0.1, "connection refused", WallTime{} + milliseconds(ms)}; };
+  s.inst.on_health(at(1), s.clock.steady(), s.h);
+  s.inst.on_health(at(2), s.clock.steady(), s.h);
+  s.inst.on_health(at(3), s.clock.steady(), s.h);
+  ASSERT_TRUE(s.inst.last_health);
+  EXPECT_EQ(s.inst.last_health->at, WallTime{} + milliseconds(1));  // what status and run/status show
+  HealthResult other{false, 0.2, "HTTP 503", WallTime{} + milliseconds(4)};
+  s.inst.on_health(other, s.clock.steady(), s.h);
+  EXPECT_EQ(s.inst.last_health->detail, "HTTP 503");
+  s.inst.on_health(at(5), s.clock.steady(), s.h);
+  EXPECT_EQ(s.inst.last_health->at, WallTime{} + milliseconds(5));
+  // The next VM's first refusal is its own, not the previous VM's.
+  s.inst.vm_started(std::make_unique<Vm>(), s.clock.steady(), s.h);
+  s.inst.on_health(at(9), s.clock.steady(), s.h);
+  EXPECT_EQ(s.inst.last_health->at, WallTime{} + milliseconds(9));
+  // A healthy VM's failed probes are each recorded.
+  s.inst.on_health(ok(), s.clock.steady(), s.h);
+  s.inst.on_health(at(10), s.clock.steady(), s.h);
+  s.inst.on_health(at(11), s.clock.steady(), s.h);
+  EXPECT_EQ(s.inst.last_health->at, WallTime{} + milliseconds(11));
 }
 
 TEST(Instance, HealthyThenProbedAtTheInterval) {

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -20,14 +19,19 @@ void PollLoop::watch(int fd, short events, Handler on_ready) {
   handlers_.push_back(std::move(on_ready));
 }
 
-int poll_timeout_ms(std::optional<SteadyTime> deadline, SteadyTime now) {
-  if (!deadline) return -1;
-  auto left = std::chrono::duration<double, std::milli>(*deadline - now).count();
-  return left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left), 3'600'000.0));
+std::optional<timespec> poll_timeout(std::optional<SteadyTime> deadline, SteadyTime now) {
+  if (!deadline) return std::nullopt;
+  auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(*deadline - now);
+  left = std::clamp<std::chrono::nanoseconds>(left, std::chrono::nanoseconds(0), std::chrono::hours(1));
+  timespec ts{};
+  ts.tv_sec = static_cast<time_t>(left.count() / 1'000'000'000);
+  ts.tv_nsec = static_cast<long>(left.count() % 1'000'000'000);
+  return ts;
 }
 
 void PollLoop::wait(std::optional<SteadyTime> deadline, const Clock& clock) {
-  int n = ::poll(fds_.data(), fds_.size(), poll_timeout_ms(deadline, clock.steady()));
+  std::optional<timespec> timeout = poll_timeout(deadline, clock.steady());
+  int n = ::ppoll(fds_.data(), fds_.size(), timeout ? &*timeout : nullptr, nullptr);
   int err = errno;
   // The handlers may watch nothing new this round: take the lists before running them.
   std::vector<pollfd> fds = std::move(fds_);

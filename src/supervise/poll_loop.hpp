@@ -1,5 +1,5 @@
 #pragma once
-// The supervisor's one wait: poll(2) over the descriptors watched this round, woken no later
+// The supervisor's one wait: ppoll(2) over the descriptors watched this round, woken no later
 // than the next deadline (a probe, a backoff, a stop timeout, the watchdog). Each round the
 // owner watches afresh what it needs (descriptors come and go with VMs, clients and probes),
 // then waits once; the handlers of the ready descriptors run in the order they were watched.
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <poll.h>
+#include <time.h>
 
 #include "supervise/clock.hpp"
 #include "util/unique_fd.hpp"
@@ -31,9 +32,10 @@ class PollLoop {
   std::vector<Handler> handlers_;
 };
 
-// poll(2)'s timeout for `deadline` seen at `now`: -1 for none, 0 when passed, else the
-// milliseconds left rounded up (so that the wake-up is never before the deadline), at most 1 h.
-int poll_timeout_ms(std::optional<SteadyTime> deadline, SteadyTime now);
+// ppoll(2)'s timeout for `deadline` seen at `now`: none (wait forever) without a deadline, zero
+// when it passed, else the time left to the nanosecond, at most 1 h. Not poll(2)'s milliseconds:
+// a young VM is probed every 250 us (instance.hpp), and a 1 ms step rounded up slept 1-2 ms.
+std::optional<timespec> poll_timeout(std::optional<SteadyTime> deadline, SteadyTime now);
 
 // The signals a supervisor handles (SIGCHLD, SIGTERM, SIGINT, SIGHUP), blocked and read from a
 // signalfd; SIGPIPE ignored (a client that went away must not end the supervisor).

@@ -25,14 +25,24 @@ struct Pipe {
   }
 };
 
-TEST(PollLoop, TimeoutRoundsUpAndIsBounded) {
+TEST(PollLoop, TimeoutIsExactToTheNanosecondAndBounded) {
   SteadyTime now{std::chrono::hours(1)};
-  EXPECT_EQ(poll_timeout_ms(std::nullopt, now), -1);
-  EXPECT_EQ(poll_timeout_ms(now - milliseconds(5), now), 0);
-  EXPECT_EQ(poll_timeout_ms(now, now), 0);
-  EXPECT_EQ(poll_timeout_ms(now + std::chrono::microseconds(100), now), 1);  // never wakes early
-  EXPECT_EQ(poll_timeout_ms(now + milliseconds(250), now), 250);
-  EXPECT_EQ(poll_timeout_ms(now + std::chrono::hours(5), now), 3'600'000);
+  auto ns = [](const std::optional<timespec>& t) { return t->tv_sec * 1'000'000'000LL + t->tv_nsec; };
+  EXPECT_FALSE(poll_timeout(std::nullopt, now));
+  EXPECT_EQ(ns(poll_timeout(now - milliseconds(5), now)), 0);
+  EXPECT_EQ(ns(poll_timeout(now, now)), 0);
+  EXPECT_EQ(ns(poll_timeout(now + std::chrono::microseconds(250), now)), 250'000);  // not rounded to 1 ms
+  EXPECT_EQ(ns(poll_timeout(now + milliseconds(2500), now)), 2'500'000'000LL);
+  EXPECT_EQ(ns(poll_timeout(now + std::chrono::hours(5), now)), 3'600'000'000'000LL);
+}
+
+TEST(PollLoop, WakesAtASubMillisecondDeadlineNotBefore) {
+  SystemClock clock;
+  PollLoop loop;
+  SteadyTime start = clock.steady();
+  SteadyTime deadline = start + std::chrono::microseconds(300);
+  loop.wait(deadline, clock);
+  EXPECT_GE(clock.steady(), deadline);
 }
 
 TEST(PollLoop, RunsOnlyTheHandlersOfReadyDescriptorsInWatchOrder) {

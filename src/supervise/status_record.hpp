@@ -58,11 +58,14 @@ class StatusRecordWriter {
   // reader falls back to the control socket).
   bool update(const StatusRecord& r);
   void remove();
+  int error() const { return error_; }  // errno of the last failed update
+  const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
   std::filesystem::path temp_;
   std::string last_;
+  int error_ = 0;
 };
 
 }  // namespace pharoctl

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -149,10 +151,30 @@ TEST(StatusRecordWriter, AFailedWriteLeavesNoStaleRecord) {
   StatusRecord r = sample();
   r.status.state = "failed";
   EXPECT_FALSE(w.update(r));
+  EXPECT_EQ(w.error(), EISDIR);  // what the supervisor tells, once
   EXPECT_FALSE(std::filesystem::exists(path));
   std::filesystem::remove(path.string() + ".tmp");
   EXPECT_TRUE(w.update(r));
   EXPECT_EQ(read_status_record(path)->status.state, "failed");
+}
+
+TEST(StatusRecordWriter, AReaderThatOpenedTheOldRecordReadsItWhole) {
+  ScratchDirectory scratch("status-record");
+  auto path = scratch / "status";
+  StatusRecordWriter w(path);
+  StatusRecord r = sample();
+  ASSERT_TRUE(w.update(r));
+  std::ifstream old(path);  // a reader in the middle of its read
+  r.status.instances[0].state = "unhealthy";
+  ASSERT_TRUE(w.update(r));
+  r.status.instances[0].state = "backoff";
+  ASSERT_TRUE(w.update(r));  // and once more: the old file is not reused
+  std::string text((std::istreambuf_iterator<char>(old)), std::istreambuf_iterator<char>());
+  auto then = decode_status_record(text);
+  ASSERT_TRUE(then);
+  EXPECT_EQ(then->status.instances[0].state, sample().status.instances[0].state);
+  EXPECT_EQ(read_status_record(path)->status.instances[0].state, "backoff");
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
 }
 
 }  // namespace

@@ -97,8 +97,11 @@ void Supervisor::handle_leftover_pid_file(Instance& inst) {
   inst.pid_file->remove();
 }
 
-// Everything up to the first spawn: the lock, the configuration, the instances' logs and pid
-// files, the signals and the control socket.
+// Everything the first spawn needs, and nothing more: the lock (one supervisor per service, and
+// a refused start writes nothing), the configuration and runtime, the run scripts the VMs run,
+// the umask they inherit, the signals (SIGCHLD blocked before there is a child), the instances
+// and a VM that outlived its supervisor stopped. The control socket and the first log lines
+// come after the fork (set_up_after_spawning), while the VM starts.
 void Supervisor::set_up() {
   std::error_code ec;
   std::filesystem::create_directories(paths_.run(), ec);
@@ -142,14 +145,30 @@ void Supervisor::set_up() {
     instances_.push_back(std::move(inst));
   }
   for (auto& inst : instances_) handle_leftover_pid_file(inst);
-  control_.listen(paths_.control_socket());
+  // A path no socket can have is a refusal (exit 2), found before any VM runs.
+  ControlServer::check_path(paths_.control_socket());
+}
+
+// The control socket: `start` waits for it (and for READY on it), `stop` retries until it is
+// there. Should it fail, the VMs just started end with the supervisor, before it says why.
+void Supervisor::set_up_after_spawning() {
+  try {
+    control_.listen(paths_.control_socket());
+  } catch (const std::exception& e) {
+    abandon_vms(fmt::format("the supervisor could not start: {}", e.what()));
+    throw;
+  }
 }
 
 int Supervisor::run() {
   set_up();
+  std::vector<Launched> launched;
+  launched.reserve(instances_.size());
+  for (auto& inst : instances_) launched.push_back(launch_vm(inst));
+  set_up_after_spawning();
   broadcast(fmt::format("supervisor started (pid {}), {} instance{}", ::getpid(), config_.instances,
                         config_.instances == 1 ? "" : "s"), Priority::Info);
-  for (auto& inst : instances_) spawn(inst);
+  for (size_t i = 0; i < instances_.size(); ++i) announce(instances_[i], launched[i]);
   watchdog_.emplace(env_.notifier.watchdog_interval(), clock_.steady());
   update_notify();
   write_status_record();
@@ -169,6 +188,7 @@ int Supervisor::run() {
     if (!start_waiters_.empty()) answer_start_waiters();
     if (record_due_) write_status_record();
     send_replies();
+    record_executables();
     // Every instance healthy (again), the starters answered: the code of set-up, of starting and
     // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
     // faults back in what it runs (docs/supervisor.md, "Where its memory goes").

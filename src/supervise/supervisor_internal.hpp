@@ -26,14 +26,22 @@
 
 namespace pharoctl {
 
+// What launch_vm did: the line that tells it, or why it could not.
+struct Launched {
+  bool ok = false;
+  std::string text;
+};
+
 class Supervisor final : private ControlHandler {
  public:
   explicit Supervisor(const SupervisorEnv& env);
   int run();
 
  private:
-  // set-up and tear-down (supervisor.cpp)
+  // set-up and tear-down (supervisor.cpp): what the first spawns need comes before them, the
+  // rest (control socket, the start's log lines) while the VMs start
   void set_up();
+  void set_up_after_spawning();
   void handle_leftover_pid_file(Instance& inst);
   void watch_everything();
   void on_signals();
@@ -42,6 +50,9 @@ class Supervisor final : private ControlHandler {
 
   // VMs (supervisor_vms.cpp)
   void spawn(Instance& inst);
+  Launched launch_vm(Instance& inst);
+  void announce(Instance& inst, const Launched& launched);
+  void abandon_vms(const std::string& why);
   void stop_vm(Instance& inst, After after);
   void on_child_exit(pid_t pid, int wait_status);
   void after_end(Instance& inst, const std::string& what, bool clean, bool forced, bool ended = false);
@@ -49,6 +60,7 @@ class Supervisor final : private ControlHandler {
   void read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream);
   void on_health(Instance& inst, const HealthResult& r);
   void start_probe(Instance& inst);
+  void record_executables();  // of the VMs that became healthy this round, after its answers
   void advance_probe(Instance& inst, HealthProbe* probe, bool deadline_passed);
   void on_timers();
   void on_instance_timers(Instance& inst, SteadyTime now);
@@ -133,6 +145,7 @@ class Supervisor final : private ControlHandler {
   WallTime started_wall_{};
   std::string config_digest_;  // of the service.toml applied last
   StatusRecordWriter status_record_{paths_.status_record()};
+  bool record_failing_ = false;  // the last write of run/status failed (told once)
   bool record_due_ = true;  // this round did more than copy VM output: the record may have changed
   std::vector<std::pair<int, nlohmann::json>> replies_;  // answers of this round, not sent yet
   static constexpr size_t kReadBufferSize = 65536;  // a pipe's capacity: one read empties it

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -337,7 +339,14 @@ void Supervisor::write_status_record() {
     r.vms.push_back(v);
   }
   r.recheck_by_ns = recheck_by_ns();
-  status_record_.update(r);  // on failure no record stays: status asks the control socket
+  // On failure no record stays: status asks the control socket. Told once, as for a pid file.
+  if (!status_record_.update(r)) {
+    if (!std::exchange(record_failing_, true))
+      report_trouble(fmt::format("cannot write {}: {}; `status` asks the supervisor until it can be written",
+                                 status_record_.path().string(), std::strerror(status_record_.error())));
+  } else if (std::exchange(record_failing_, false)) {
+    report_trouble(fmt::format("{} takes writes again", status_record_.path().string()));
+  }
 }
 
 // When this supervisor, working, will have rewritten its record at the latest: the earliest
@@ -357,8 +366,11 @@ std::int64_t Supervisor::recheck_by_ns() const {
     // text does not change when a probe merely starts; one in flight ends by next_probe + timeout.
     if (inst.vm->term_sent)
       consider(inst.vm->kill_at);
-    else if (inst.state == "starting" || inst.state == "running" || inst.state == "unhealthy")
+    else if (inst.state == "running" || inst.state == "unhealthy")
       consider(inst.next_probe + config_.health.timeout);
+    else if (inst.state == "starting")  // rounded up to the second: a young VM's probes (every
+      // 250 us, their refusals kept as the first of the run) leave the record as it is
+      consider(SteadyTime(std::chrono::ceil<std::chrono::seconds>((inst.next_probe + config_.health.timeout).time_since_epoch())));
   }
   if (!best) return 0;
   return std::chrono::duration_cast<std::chrono::nanoseconds>((*best + std::chrono::seconds(2)).time_since_epoch()).count();

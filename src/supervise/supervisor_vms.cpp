@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -27,7 +29,11 @@ std::string restarts_text(int n, Millis window) {
 
 }  // namespace
 
-void Supervisor::spawn(Instance& inst) {
+void Supervisor::spawn(Instance& inst) { announce(inst, launch_vm(inst)); }
+
+// The fork and exec of the instance's VM and its pid record; what is logged of it is
+// announce's, so that the first spawns can come before the supervisor's own set-up is done.
+Launched Supervisor::launch_vm(Instance& inst) {
   SteadyTime now = clock_.steady();
   inst.spawning();
   VmCommand cmd;
@@ -46,10 +52,7 @@ void Supervisor::spawn(Instance& inst) {
     spec.parent_death_signal = SIGTERM;  // a supervisor killed with -9 takes its VMs along
     child = launch(spec);
   } catch (const std::exception& e) {
-    sup(inst, e.what(), Priority::Err);
-    inst.last_exit.reset();
-    after_end(inst, e.what(), false, false);
-    return;
+    return {false, e.what()};
   }
   auto vm = std::make_unique<Vm>();
   vm->pid = child.pid;
@@ -66,7 +69,37 @@ void Supervisor::spawn(Instance& inst) {
   record_pid(inst, {child.pid, start_ticks, cmd.image, cmd.run_script, ""});
   std::string line;
   for (const auto& a : cmd.argv) line += (line.empty() ? "" : " ") + a;
-  sup(inst, fmt::format("started pid {}: {}", child.pid, line));
+  return {true, fmt::format("started pid {}: {}", child.pid, line)};
+}
+
+void Supervisor::announce(Instance& inst, const Launched& launched) {
+  if (launched.ok) {
+    sup(inst, launched.text);
+    return;
+  }
+  sup(inst, launched.text, Priority::Err);
+  inst.last_exit.reset();
+  after_end(inst, launched.text, false, false);
+}
+
+// The supervisor cannot go on (its set-up failed after the first spawns): its VMs, just
+// started, go with it, their pid records too, before it reports why.
+void Supervisor::abandon_vms(const std::string& why) {
+  for (auto& inst : instances_) {
+    if (!inst.vm) continue;
+    pid_t pid = inst.vm->pid;
+    ::kill(pid, SIGKILL);  // our own unreaped child: its pid cannot have been reused
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    ExitInfo e;
+    e.signaled = WIFSIGNALED(st);
+    e.code = e.signaled ? WTERMSIG(st) : WEXITSTATUS(st);
+    inst.vm_ended(e);
+    remove_pid(inst);
+    inst.state = "stopped";
+    sup(inst, fmt::format("pid {} ended at once: {}", pid, why), Priority::Err);
+  }
 }
 
 void Supervisor::stop_vm(Instance& inst, After after) {
@@ -195,12 +228,9 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
     case HealthStep::BecameHealthy:
       sup(inst, fmt::format("pid {} healthy after {}", inst.vm->pid,
                             seconds_text(std::chrono::duration<double>(now - inst.vm->started).count())));
-      if (!inst.vm->exe_recorded) {
-        // The VM has certainly exec'd by now: record its executable for later identity checks.
-        inst.vm->exe_recorded = true;
-        std::string exe = read_proc_exe(inst.vm->pid);
-        record_pid(inst, {inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
-      }
+      // The VM has certainly exec'd by now: its executable goes into its record for later
+      // identity checks, once this round's answers (`start` waits for this one) are out.
+      if (!inst.vm->exe_recorded) inst.vm->exe_due = true;
       rollout_ok(inst);
       return;
     case HealthStep::HealthyAgain:
@@ -215,6 +245,15 @@ void Supervisor::on_health(Instance& inst, const HealthResult& r) {
           Priority::Err);
       stop_vm(inst, After::Policy);
       return;
+  }
+}
+
+void Supervisor::record_executables() {
+  for (auto& inst : instances_) {
+    if (!inst.vm || !std::exchange(inst.vm->exe_due, false) || inst.vm->exe_recorded) continue;
+    inst.vm->exe_recorded = true;
+    std::string exe = read_proc_exe(inst.vm->pid);
+    record_pid(inst, {inst.vm->pid, inst.vm->start_ticks, inst.vm->image, inst.vm->run_script, exe});
   }
 }
 
