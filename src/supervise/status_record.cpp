@@ -234,8 +234,9 @@ namespace {
 // instead, whose name is then removed: a reader that has it open reads it whole still.
 bool replace_with(const std::filesystem::path& fresh, const std::filesystem::path& path) {
   if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) == 0) {
-    ::unlink(fresh.c_str());  // the old record now
-    return true;
+    if (::unlink(fresh.c_str()) == 0) return true;  // the old record, by its new name
+    // Not a file that was there (a directory): back as it was, and fail as rename(2) would.
+    ::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE);
   }
   // No record yet (ENOENT), or a file system without the exchange (EINVAL).
   return ::rename(fresh.c_str(), path.c_str()) == 0;

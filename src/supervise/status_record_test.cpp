@@ -158,6 +158,16 @@ TEST(StatusRecordWriter, AFailedWriteLeavesNoStaleRecord) {
   EXPECT_EQ(read_status_record(path)->status.state, "failed");
 }
 
+TEST(StatusRecordWriter, ADirectoryInTheRecordsPlaceStaysAndTheWriteFails) {
+  ScratchDirectory scratch("status-record");
+  auto path = scratch / "status";
+  std::filesystem::create_directories(path / "inside");
+  StatusRecordWriter w(path);
+  EXPECT_FALSE(w.update(sample()));
+  EXPECT_TRUE(std::filesystem::is_directory(path / "inside"));
+  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+}
+
 TEST(StatusRecordWriter, AReaderThatOpenedTheOldRecordReadsItWhole) {
   ScratchDirectory scratch("status-record");
   auto path = scratch / "status";
