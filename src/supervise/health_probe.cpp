@@ -47,8 +47,9 @@ void HealthProbe::finish(const Clock& clock, bool ok, std::string detail) {
 }
 
 void HealthProbe::start(const std::string& url, const std::string& expect, const Clock& clock,
-                        std::chrono::milliseconds timeout) {
+                        std::chrono::milliseconds timeout, UniqueFd spare) {
   cancel();
+  spare_.reset();
   active_ = true;
   connected_ = false;
   sent_ = 0;
@@ -63,7 +64,8 @@ void HealthProbe::start(const std::string& url, const std::string& expect, const
   AddressList addresses = resolve_tcp(u, resolve_error);
   if (!addresses) return finish(clock, false, resolve_error);
   const addrinfo* ai = addresses.get();
-  int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+  int fd = spare.valid() ? spare.release()
+                         : ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
   if (fd < 0) return finish(clock, false, std::strerror(errno));
   sock_.reset(fd);
   int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
@@ -71,14 +73,25 @@ void HealthProbe::start(const std::string& url, const std::string& expect, const
   request_ = format_http_request("GET", u, "pharoctl-supervisor");
   if (rc == 0) {
     on_connected(clock);
+  } else if (err == ECONNREFUSED) {
+    return refused(clock, err);
   } else if (err != EINPROGRESS) {
     return finish(clock, false, std::strerror(err));
   } else if (int early = pending_error(fd); early != 0) {
     // On loopback the refusal (RST) is handled within connect(2) itself, yet a non-blocking
     // connect reports EINPROGRESS: asking at once spares a starting VM's every probe a round
     // of the poll loop.
-    return finish(clock, false, std::strerror(early));
+    return early == ECONNREFUSED ? refused(clock, early) : finish(clock, false, std::strerror(early));
   }
+}
+
+void HealthProbe::refused(const Clock& clock, int err) {
+  // Disconnected, the socket takes a new connect (and a new ephemeral port) at once; without
+  // it the next connect would only report ECONNABORTED.
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  if (::connect(sock_.get(), &unspec, sizeof unspec) == 0) spare_ = std::move(sock_);
+  finish(clock, false, std::strerror(err));
 }
 
 void HealthProbe::on_connected(const Clock& clock) {
@@ -95,7 +108,8 @@ bool HealthProbe::advance(const Clock& clock) {
   }
   if (!connected_) {
     if (int err = pending_error(sock_.get()); err != 0) {
-      finish(clock, false, std::strerror(err));
+      if (err == ECONNREFUSED) refused(clock, err);
+      else finish(clock, false, std::strerror(err));
       return true;
     }
     on_connected(clock);

@@ -78,6 +78,46 @@ TEST(HealthProbe, RefusedAndSilentFail) {
   EXPECT_GE(silent.latency_ms, 150);
 }
 
+TEST(HealthProbe, ARefusedProbesSocketServesTheNextProbeWhichConnectsOnceThePortListens) {
+  int port;
+  {
+    TinyServer s("HTTP/1.1 200 OK\r\n\r\n");
+    port = s.port();
+  }
+  std::string url = fmt::format("http://127.0.0.1:{}/x", port);
+  SystemClock clock;
+  HealthProbe first;
+  first.start(url, "", clock, std::chrono::seconds(1));
+  ASSERT_FALSE(first.active());  // refused within its connect
+  EXPECT_EQ(first.result().detail, "Connection refused");
+  UniqueFd spare = first.take_spare();
+  ASSERT_TRUE(spare.valid());
+  int fd = spare.get();
+  HealthProbe second;
+  second.start(url, "", clock, std::chrono::seconds(1), std::move(spare));
+  ASSERT_FALSE(second.active());
+  EXPECT_EQ(second.result().detail, "Connection refused");  // not ECONNABORTED
+  spare = second.take_spare();
+  ASSERT_EQ(spare.get(), fd);  // the same socket again
+  // The port listens now: the reused socket connects to it.
+  UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  int one = 1;
+  ::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(listener.get(), 4), 0);
+  HealthProbe third;
+  third.start(url, "", clock, std::chrono::milliseconds(100), std::move(spare));
+  ASSERT_TRUE(third.active());
+  EXPECT_EQ(third.fd(), fd);
+  pollfd f{listener.get(), POLLIN, 0};
+  EXPECT_EQ(::poll(&f, 1, 1000), 1);  // a connection to accept
+  third.cancel();
+}
+
 // TCP sockets in TIME_WAIT (state 06 of /proc/net/tcp) with `port` at either end.
 // TIME_WAIT entries of the one connection between ports `a` and `b` on loopback, either way
 // round: only that pair, so that other programs' connections (this machine runs many tests at

@@ -34,6 +34,7 @@ void Instance::stopping(After then) {
   restart_at.reset();
   if (!vm) return;
   probes.clear();
+  spare_probe_socket.reset();
   state = "stopping";
 }
 
@@ -79,6 +80,7 @@ HealthStep Instance::on_health(const HealthResult& r, SteadyTime now, const Heal
 void Instance::vm_ended(const ExitInfo& e) {
   vm.reset();
   probes.clear();
+  spare_probe_socket.reset();
   last_exit = e;
 }
 

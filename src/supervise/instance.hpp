@@ -112,6 +112,7 @@ struct Instance {
   // which is late (no answer within the retry gap) brings the next one forward (retry pacing).
   std::vector<std::unique_ptr<HealthProbe>> probes;
   SteadyTime late_at{};  // when the newest probe in flight counts as late
+  UniqueFd spare_probe_socket;  // a starting VM's refused probe socket, for its next probe
   std::optional<PendingPid> pending_pid;  // a pid record the disk refused, retried
   SteadyTime next_probe{};
   SteadyTime started_at{};  // when the current VM was spawned (the start pacing's origin)

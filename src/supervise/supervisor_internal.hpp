@@ -60,6 +60,7 @@ class Supervisor final : private ControlHandler {
   void read_output(Instance& inst, int fd, LineSplitter& lines, const char* stream);
   void on_health(Instance& inst, const HealthResult& r);
   void start_probe(Instance& inst);
+  void on_probe_done(Instance& inst, HealthProbe& probe);
   void record_executables();  // of the VMs that became healthy this round, after its answers
   void advance_probe(Instance& inst, HealthProbe* probe, bool deadline_passed);
   void on_timers();

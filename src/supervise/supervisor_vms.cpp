@@ -259,13 +259,21 @@ void Supervisor::record_executables() {
 
 void Supervisor::start_probe(Instance& inst) {
   auto probe = std::make_unique<HealthProbe>();
-  probe->start(config_.health_url(inst.index), config_.health.expect, clock_, config_.health.timeout);
+  probe->start(config_.health_url(inst.index), config_.health.expect, clock_, config_.health.timeout,
+               std::move(inst.spare_probe_socket));
   inst.late_at = clock_.steady() + retry_gap(config_.health);
   if (!probe->active()) {
-    on_health(inst, probe->result());  // answered at once (refused, not a URL)
+    on_probe_done(inst, *probe);  // answered at once (refused, not a URL)
     return;
   }
   inst.probes.push_back(std::move(probe));
+}
+
+void Supervisor::on_probe_done(Instance& inst, HealthProbe& probe) {
+  inst.spare_probe_socket = probe.take_spare();
+  on_health(inst, probe.result());
+  // Kept only for the next probe of a starting VM, which is due within milliseconds.
+  if (inst.state != "starting") inst.spare_probe_socket.reset();
 }
 
 // `probe` may have been cancelled meanwhile (the VM ended, was replaced): only one still in
@@ -275,9 +283,9 @@ void Supervisor::advance_probe(Instance& inst, HealthProbe* probe, bool deadline
   if (it == inst.probes.end()) return;
   if (deadline_passed && clock_.steady() < probe->deadline()) return;
   if (!probe->advance(clock_)) return;
-  HealthResult r = probe->result();
+  std::unique_ptr<HealthProbe> done = std::move(*it);
   inst.probes.erase(it);
-  on_health(inst, r);
+  on_probe_done(inst, *done);
 }
 
 std::optional<SteadyTime> Supervisor::next_deadline() const {
