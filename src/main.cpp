@@ -48,9 +48,9 @@ const CommandSpec kCommands[] = {
     {"doctor", "Check the environment and a service", cli::define_doctor, "pharoctl doctor\npharoctl doctor shop"},
     {"quickstart", "A demo HTTP service, end to end", cli::define_quickstart, "pharoctl quickstart"},
     {"completion", "Print the bash or zsh completion script", cli::define_completion,
-     "source <(pharoctl completion bash)\npharoctl completion zsh > ~/.zfunc/_pharoctl"},
-    {"help", "Show the help of pharoctl or of one command", cli::define_help, "pharoctl help\npharoctl help deploy"},
-    {"man", "Print the man page pharoctl(1)", cli::define_man, ""},
+     "source <(pharoctl completion bash)\npharoctl completion zsh > ~/.zfunc/_pharoctl", TreeNeed::Whole},
+    {"help", "Show the help of pharoctl or of one command", cli::define_help, "pharoctl help\npharoctl help deploy", TreeNeed::Whole},
+    {"man", "Print the man page pharoctl(1)", cli::define_man, "", TreeNeed::Whole},
 };
 
 }  // namespace

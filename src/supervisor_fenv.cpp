@@ -1,4 +1,4 @@
-// fegetround and fesetround for pharoctl-supervise, on x86-64: the only two symbols it would take
+// fegetround and fesetround for pharoctl-supervise and pharoctl, on x86-64: the only two symbols they would take
 // from libm (libstdc++'s std::from_chars for floating point, which toml++ parses floats with, sets
 // the rounding to nearest around its strtold fallback). With them here libm is not loaded: its
 // load-time ifunc resolvers alone made 0.3 MB of the supervisor's resident memory

@@ -28,11 +28,16 @@ struct Globals {
 using Runner = std::function<int()>;
 using Definer = Runner (*)(CLI::App& command, const Globals& globals);
 
+// What of the command tree a command needs built to run: its own subcommand, or every command's
+// (help, completion and the man page are made from the whole tree).
+enum class TreeNeed { Own, Whole };
+
 struct CommandSpec {
   const char* name;
   const char* summary;
   Definer define;
   const char* examples;  // shown under --help and in the man page, one per line
+  TreeNeed tree = TreeNeed::Own;
 };
 
 // A runner for a command that is not built yet: says so plainly and fails.

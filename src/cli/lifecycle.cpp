@@ -18,7 +18,7 @@
 #include "render/run_script.hpp"
 #include "runtime/runtime.hpp"
 #include "ops/preflight.hpp"
-#include "service/declared_ports.hpp"
+#include "service/port_index.hpp"
 #include "service/service_config.hpp"
 #include "supervise/clock.hpp"
 #include "supervise/control_client.hpp"
@@ -198,11 +198,12 @@ std::vector<ServiceConfig> preflight_targets(const Globals& g, const std::vector
   std::vector<std::string> names;
   for (const auto& t : list) names.push_back(t.name);
   Home home = g.resolve_home();
-  std::vector<ServiceConfig> configs = preflight_services(home, names, PreflightFor::Run);
+  PortIndex ports;
+  std::vector<ServiceConfig> configs = preflight_services(home, names, PreflightFor::Run, &ports);
   for (size_t i = 0; i < list.size(); ++i) check_instance(configs[i], list[i]);
-  // Every check passed, about to act: what each declares is remembered for the other
-  // services' port checks (input refused before this point writes nothing).
-  for (const ServiceConfig& c : configs) remember_declared_ports(home.service(c.name));
+  // Every check passed, about to act: what each service declares is remembered for the next
+  // start's port checks (input refused before this point writes nothing).
+  ports.save(home);
   return configs;
 }
 

@@ -66,7 +66,7 @@ std::optional<fs::path> check_current(const ServiceConfig& c, const ServicePaths
     return std::nullopt;
   }
   fs::path target = fs::read_symlink(paths.current(), ec);
-  std::string image = (c.image.empty() ? c.name : c.image) + ".image";
+  std::string image = c.image_name() + ".image";
   fs::path dir = paths.dir() / target;
   if (ec || !fs::is_directory(dir, ec) || !fs::is_regular_file(dir / image, ec)) {
     out.push_back({Level::Error, c.name, "release",
@@ -118,11 +118,15 @@ std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& c
   return preflight_findings(home, config, what, port_owners(home, {config}));
 }
 
-std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what) {
+std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what,
+                                              PortIndex* index) {
   std::vector<ServiceConfig> configs;
   for (const std::string& name : names) configs.push_back(load_named_service(home, name));
-  // Every other service.toml parsed once for all of them, not once per name.
-  PortOwners owners = port_owners(home, configs);
+  // The other services' ports read once for all of them, not once per name.
+  PortIndex local;
+  PortIndex& ports = index ? *index : local;
+  ports = PortIndex::load(home);
+  PortOwners owners = port_owners(home, configs, "", ports);
   for (const ServiceConfig& c : configs) {
     for (const Finding& f : preflight_findings(home, c, what, owners)) {
       if (f.level == Finding::Level::Error) throw usage_error(fmt::format("{}: {}", c.name, f.message));

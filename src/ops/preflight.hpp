@@ -25,6 +25,9 @@ std::vector<Finding> preflight_findings(const Home& home, const ServiceConfig& c
 
 // Loads each service and checks it; throws Failure(kExitUsage) with the first error, as
 // "NAME: CHECK: message", before the caller touches any of them. Returns the configs in order.
-std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what);
+// `index`, when given: the home's port index as the check left it, for a caller about to act to
+// save (refused input writes nothing).
+std::vector<ServiceConfig> preflight_services(const Home& home, const std::vector<std::string>& names, PreflightFor what,
+                                              PortIndex* index = nullptr);
 
 }  // namespace pharoctl

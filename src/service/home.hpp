@@ -51,6 +51,9 @@ class Home {
 
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path runtimes() const { return root_ / "runtimes"; }
+  // What each service declares of its ports, remembered for start's port checks
+  // (service/port_index); a dot file, so never taken for a service.
+  std::filesystem::path port_index() const { return root_ / ".pharoctl-ports"; }
   std::filesystem::path runtime_dir(const std::string& runtime) const { return runtimes() / runtime; }
   ServicePaths service(const std::string& name) const { return ServicePaths(root_ / name, name); }
 

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "service/declared_ports.hpp"
 #include "service/service_config.hpp"
 #include "util/atomic_file.hpp"
 #include "util/failure.hpp"
@@ -68,40 +67,22 @@ std::map<int, std::string> PortOwners::without(const std::string& exclude) const
   return taken;
 }
 
-namespace {
-
-// The ports of `names` (nullopt for those that do not load), from run/ports where the file is
-// unchanged since it was last parsed (service/declared_ports). On one thread: a second one
-// was tried for a home of 50 and made `start` of one slower on a loaded machine (the thread
-// waits for a core, and the start for the thread).
-std::vector<std::optional<ServiceConfig>> load_each(const Home& home, const std::vector<std::string>& names) {
-  std::vector<std::optional<ServiceConfig>> out(names.size());
-  // A broken file is left out (doctor reports it; nobody can tell its ports).
-  for (size_t i = 0; i < names.size(); ++i) out[i] = declared_ports(home.service(names[i]));
-  return out;
-}
-
-}  // namespace
-
-PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded, const std::string& skip) {
-  std::vector<std::string> names, to_load;
-  for (const std::string& name : home.service_names()) {
-    if (name == skip) continue;
-    names.push_back(name);
-    if (std::none_of(loaded.begin(), loaded.end(), [&](const ServiceConfig& c) { return c.name == name; }))
-      to_load.push_back(name);
-  }
-  std::vector<std::optional<ServiceConfig>> parsed = load_each(home, to_load);
+PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded, const std::string& skip,
+                       PortIndex& index) {
   PortOwners owners;
-  for (size_t i = 0, j = 0; i < names.size(); ++i) {  // in the home's order, as before
-    auto known = std::find_if(loaded.begin(), loaded.end(), [&](const ServiceConfig& c) { return c.name == names[i]; });
-    if (known != loaded.end()) {
-      owners.add(*known);
-    } else if (const auto& c = parsed[j++]) {
-      owners.add(*c);
-    }
+  // In the home's order, as the first owner of a port is the one named. The index is asked for
+  // the loaded ones too: its save() then remembers them for the other services' starts.
+  for (const ServiceConfig& c : index.services(home)) {
+    if (c.name == skip) continue;
+    auto known = std::find_if(loaded.begin(), loaded.end(), [&](const ServiceConfig& l) { return l.name == c.name; });
+    owners.add(known != loaded.end() ? *known : c);
   }
   return owners;
+}
+
+PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded, const std::string& skip) {
+  PortIndex index = PortIndex::load(home);
+  return port_owners(home, loaded, skip, index);
 }
 
 std::map<int, std::string> ports_of_services(const Home& home, const std::string& exclude) {

@@ -10,6 +10,7 @@
 
 #include "service/home.hpp"
 #include "service/instance_ports.hpp"
+#include "service/port_index.hpp"
 #include "service/service_config.hpp"
 
 namespace pharoctl {
@@ -41,7 +42,10 @@ class PortOwners {
 };
 
 // Every service of the home whose service.toml loads (the others are doctor's to report) but
-// `skip`, taking those in `loaded` as they are instead of parsing them again.
+// `skip`, taking those in `loaded` as they are; the others' ports from the home's port index
+// (service/port_index), which `index` is then left holding for the caller to save.
+PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded, const std::string& skip,
+                       PortIndex& index);
 PortOwners port_owners(const Home& home, const std::vector<ServiceConfig>& loaded = {}, const std::string& skip = "");
 
 // Port -> who uses it ("service 'shop' (app.http_port of instance 1)"), for every service in
