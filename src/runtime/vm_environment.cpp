@@ -1,10 +1,11 @@
 #include "runtime/vm_environment.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <map>
+
+#include "util/user_home.hpp"
 
 extern char** environ;
 
@@ -18,8 +19,8 @@ bool passed_through(const std::string& name) {
   return name == "LANG" || name == "LANGUAGE" || name == "TZ" || name.rfind("LC_", 0) == 0;
 }
 
-std::string user_home(const std::vector<std::string>& from) {
-  if (struct passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_dir && *pw->pw_dir) return pw->pw_dir;
+std::string vm_home(const std::vector<std::string>& from) {
+  if (auto home = user_home(::geteuid()); home && !home->empty()) return *home;
   for (const std::string& e : from) {
     if (name_of(e) == "HOME") return e.substr(5);
   }
@@ -38,7 +39,7 @@ std::vector<std::string> vm_environment(const ServiceConfig& config, const std::
     else values[name] = value;
   };
   set("PATH", kServicePath);
-  set("HOME", user_home(from));
+  set("HOME", vm_home(from));
   for (const std::string& e : from) {
     std::string name = name_of(e);
     if (passed_through(name) && e.size() > name.size()) set(name, e.substr(name.size() + 1));

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "process/resident_stack.hpp"
 #include "process/resident_text.hpp"
 #include "process/terminate.hpp"
 #include "render/run_script.hpp"
@@ -190,11 +191,13 @@ int Supervisor::run() {
     send_replies();
     record_executables();
     // Every instance healthy (again), the starters answered: the code of set-up, of starting and
-    // of replacing a VM, and the heap pages they left free, leave the resident set; the loop
-    // faults back in what it runs (docs/supervisor.md, "Where its memory goes").
+    // of replacing a VM, the heap pages they left free and the stack below this loop leave the
+    // resident set; the loop faults back in what it runs (docs/supervisor.md, "Where its memory
+    // goes").
     if (std::exchange(release_text_, false)) {
       ::malloc_trim(0);
       release_resident_text();
+      release_unused_stack();
     }
   }
   finish();
