@@ -1,5 +1,8 @@
 #include "service/home.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -73,16 +76,28 @@ Home Home::resolve(const std::optional<std::string>& flag) {
   return Home(fs::path(home) / "pharo");
 }
 
+std::vector<Home::ServiceFile> Home::service_files() const {
+  std::vector<ServiceFile> out;
+  DIR* dir = ::opendir(root_.c_str());
+  if (dir == nullptr) return out;
+  while (const dirent* d = ::readdir(dir)) {
+    // A directory, or a symlink to one (fstatat below follows it; "name/service.toml" resolves
+    // only through a directory).
+    if (d->d_type != DT_DIR && d->d_type != DT_LNK && d->d_type != DT_UNKNOWN) continue;
+    std::string name = d->d_name;
+    if (name == "runtimes" || !check_service_name(name).empty()) continue;
+    struct stat st{};
+    if (::fstatat(::dirfd(dir), (name + "/service.toml").c_str(), &st, 0) != 0) continue;
+    out.push_back({std::move(name), st});
+  }
+  ::closedir(dir);
+  std::sort(out.begin(), out.end(), [](const ServiceFile& a, const ServiceFile& b) { return a.name < b.name; });
+  return out;
+}
+
 std::vector<std::string> Home::service_names() const {
   std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root_, ec)) {
-    if (!entry.is_directory()) continue;
-    std::string n = entry.path().filename().string();
-    if (n == "runtimes" || !check_service_name(n).empty()) continue;
-    if (fs::exists(entry.path() / "service.toml")) names.push_back(n);
-  }
-  std::sort(names.begin(), names.end());
+  for (ServiceFile& f : service_files()) names.push_back(std::move(f.name));
   return names;
 }
 

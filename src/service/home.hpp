@@ -2,6 +2,8 @@
 // Where pharoctl keeps everything: $PHARO_HOME (default ~/pharo), overridden by --home, and the
 // fixed layout of a service directory below it (DESIGN.md section 3). Every path any part of
 // pharoctl uses is named here once.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -59,6 +61,12 @@ class Home {
 
   // Names of the directories below the home holding a service.toml, sorted.
   std::vector<std::string> service_names() const;
+  // The same, each with the stat of its service.toml (taken anyway to know it is there).
+  struct ServiceFile {
+    std::string name;
+    struct stat toml;
+  };
+  std::vector<ServiceFile> service_files() const;
 
  private:
   std::filesystem::path root_;

@@ -1,7 +1,5 @@
 #include "service/port_index.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -72,30 +70,6 @@ ServiceConfig config_of(const PortIndex::Entry& e) {
   return c;
 }
 
-struct Candidate {
-  std::string name;
-  FileKey key;
-};
-
-// The home's service directories that hold a service.toml, each file's stat, in name order
-// (what Home::service_names() lists, with the stat it takes anyway).
-std::vector<Candidate> candidates(const Home& home) {
-  std::vector<Candidate> out;
-  DIR* dir = ::opendir(home.root().c_str());
-  if (dir == nullptr) return out;
-  while (const dirent* d = ::readdir(dir)) {
-    if (d->d_type != DT_DIR && d->d_type != DT_LNK && d->d_type != DT_UNKNOWN) continue;
-    std::string name = d->d_name;
-    if (name == "runtimes" || !check_service_name(name).empty()) continue;
-    struct stat st{};
-    if (::fstatat(::dirfd(dir), (name + "/service.toml").c_str(), &st, 0) != 0) continue;
-    out.push_back({std::move(name), key_of(st)});
-  }
-  ::closedir(dir);
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.name < b.name; });
-  return out;
-}
-
 }  // namespace
 
 bool key_settled(const FileKey& key, std::int64_t now_ns) {
@@ -129,20 +103,23 @@ std::vector<ServiceConfig> PortIndex::services(const Home& home) { return servic
 std::vector<ServiceConfig> PortIndex::services(const Home& home, std::int64_t now_ns) {
   std::vector<ServiceConfig> out;
   std::vector<Entry> seen;
-  for (Candidate& c : candidates(home)) {
-    auto known = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == c.name; });
-    if (known != entries_.end() && known->key == c.key) {
+  for (Home::ServiceFile& file : home.service_files()) {
+    const FileKey key = key_of(file.toml);
+    const std::string& name = file.name;
+    auto known = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == name; });
+    if (known != entries_.end() && known->key == key) {
       out.push_back(config_of(*known));
       seen.push_back(*known);
       continue;
     }
     // Read after the stat: a change in between shows as another key next time.
-    std::optional<std::string> text = read_whole((home.root() / c.name / "service.toml").string());
+    const std::filesystem::path toml = home.service(name).service_toml();
+    std::optional<std::string> text = read_whole(toml.string());
     if (!text) continue;
     try {
-      ServiceConfig parsed = parse_service_file(*text, home.root() / c.name / "service.toml");
-      if (key_settled(c.key, now_ns)) {
-        seen.push_back({c.name, c.key, parsed.instances, parsed.app.http_port, parsed.console.telnet_port,
+      ServiceConfig parsed = parse_service_file(*text, toml);
+      if (key_settled(key, now_ns)) {
+        seen.push_back({name, key, parsed.instances, parsed.app.http_port, parsed.console.telnet_port,
                         parsed.console.metrics_port});
       }
       out.push_back(std::move(parsed));
