@@ -143,7 +143,7 @@ bool ControlServer::shed_one() {
 void ControlServer::read(int client, const std::function<void(const std::string&)>& on_line) {
   auto it = clients_.find(client);
   if (it == clients_.end()) return;
-  char buf[4096];
+  char buf[1024];  // requests are one short line; a small buffer keeps the loop's stack shallow
   for (;;) {
     ssize_t n = ::recv(it->second.fd.get(), buf, sizeof buf, 0);
     if (n > 0) {

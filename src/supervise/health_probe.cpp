@@ -125,7 +125,9 @@ bool HealthProbe::advance(const Clock& clock) {
     }
     sent_ += static_cast<size_t>(n);
   }
-  char buf[4096];
+  // 1 KiB at a time: a health answer is a few hundred bytes, and the loop's stack stays within
+  // the pages it keeps resident (docs/supervisor.md, "Where its memory goes").
+  char buf[1024];
   for (;;) {
     ssize_t n = ::recv(sock_.get(), buf, sizeof buf, 0);
     if (n > 0) {
