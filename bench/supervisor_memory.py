@@ -103,6 +103,10 @@ def report(peers, home, services, args, what):
     t = rollup(pids)
     n = len(pids)
     print(f"all supervisors: RSS {t['Rss'] / 1024 / n:.2f} MB each; PSS {t['Pss'] / 1024 / n:.3f} MB per service")
+    # The one shown above may not be typical: the spread of each supervisor's own pages.
+    for field in ("Pss", "Private_Dirty"):
+        each = sorted(rollup([p])[field] for p in pids)
+        print(f"  {field} per supervisor (kB): min {each[0]}, median {each[n // 2]}, max {each[-1]}")
     return pids
 
 
