@@ -197,7 +197,7 @@ int Supervisor::run() {
     if (std::exchange(release_text_, false)) {
       ::malloc_trim(0);
       release_resident_text();
-      release_unused_stack();
+      release_unused_stack(512);  // its own frame is 88 bytes: a page less kept in 2 of 5
     }
   }
   finish();
