@@ -24,6 +24,7 @@
 #include "supervise/control_client.hpp"
 #include "supervise/notifier.hpp"
 #include "supervise/service_control.hpp"
+#include "supervise/service_start.hpp"
 #include "supervise/supervisor.hpp"
 #include "runtime/vm_command.hpp"
 #include "util/failure.hpp"
@@ -107,7 +108,8 @@ void print_results(const Globals& g, const std::string& name, const ControlReply
 }
 
 // `cfg`: the service's config, loaded (and preflighted) by the caller.
-int do_start(const Globals& g, const ServiceTarget& t, const ServiceConfig& cfg) {
+// `held`: a supervisor start_one launched before the checks (its go-ahead given here).
+int do_start(const Globals& g, const ServiceTarget& t, const ServiceConfig& cfg, HeldStart* held = nullptr) {
   Home home = g.resolve_home();
   check_instance(cfg, t);
   ServicePaths p = home.service(t.name);
@@ -124,7 +126,7 @@ int do_start(const Globals& g, const ServiceTarget& t, const ServiceConfig& cfg)
     return kExitOk;
   }
   if (systemd_manages(t.name)) return systemctl("start", t.name) == 0 ? kExitOk : kExitFailed;
-  StartOutcome o = start_service(home, cfg, self_exe());
+  StartOutcome o = held ? held->go(cfg) : start_service(home, cfg, self_exe());
   if (o.kind == StartOutcome::Failed) {
     std::string msg = o.message;
     if (!o.log_tail.empty()) msg += "\n--- log tail ---\n" + o.log_tail;
@@ -233,41 +235,59 @@ Runner each_target(const Globals& g, Targets& targets, bool allow_instance, bool
 constexpr size_t kParallelStarts = 16;
 
 template <typename F>
-Runner each_target_in_parallel(const Globals& g, Targets& targets, bool allow_instance, F f) {
-  return [&g, &targets, allow_instance, f]() {
-    auto list = resolve_targets(g, targets, allow_instance);
-    std::vector<ServiceConfig> configs = preflight_targets(g, list);
-    if (list.size() == 1) return f(list.front(), configs.front());
-    std::mutex lock;
-    size_t next = 0;
-    int rc = kExitOk;
-    auto worker = [&] {
-      for (;;) {
-        size_t mine;
-        {
-          std::lock_guard<std::mutex> l(lock);
-          if (next >= list.size()) return;
-          mine = next++;
-        }
-        int r;
-        try {
-          r = f(list[mine], configs[mine]);
-        } catch (const Failure& e) {
-          fmt::print(stderr, "pharoctl: {}\n", e.what());
-          r = e.exit_code();
-        } catch (const std::exception& e) {
-          fmt::print(stderr, "pharoctl: {}: {}\n", list[mine].name, e.what());
-          r = kExitFailed;
-        }
+int each_target_in_parallel(const Globals& g, const std::vector<ServiceTarget>& list, F f) {
+  std::vector<ServiceConfig> configs = preflight_targets(g, list);
+  if (list.size() == 1) return f(list.front(), configs.front());
+  std::mutex lock;
+  size_t next = 0;
+  int rc = kExitOk;
+  auto worker = [&] {
+    for (;;) {
+      size_t mine;
+      {
         std::lock_guard<std::mutex> l(lock);
-        rc = std::max(rc, r);
+        if (next >= list.size()) return;
+        mine = next++;
       }
-    };
-    std::vector<std::thread> workers;
-    for (size_t i = 0; i < std::min(kParallelStarts, list.size()); ++i) workers.emplace_back(worker);
-    for (auto& w : workers) w.join();
-    return rc;
+      int r;
+      try {
+        r = f(list[mine], configs[mine]);
+      } catch (const Failure& e) {
+        fmt::print(stderr, "pharoctl: {}\n", e.what());
+        r = e.exit_code();
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "pharoctl: {}: {}\n", list[mine].name, e.what());
+        r = kExitFailed;
+      }
+      std::lock_guard<std::mutex> l(lock);
+      rc = std::max(rc, r);
+    }
   };
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < std::min(kParallelStarts, list.size()); ++i) workers.emplace_back(worker);
+  for (auto& w : workers) w.join();
+  return rc;
+}
+
+// `start NAME`: its supervisor is launched first and held before its VMs (HeldStart), so that
+// its own start-up (exec, lock, service.toml, runtime) runs beside the checks below instead of
+// after them. A check that fails calls it off: nothing started, nothing written. Where it cannot
+// be held (systemd runs the service, another start is under way, it runs already, no
+// service.toml), the start goes as for several names.
+int start_one(const Globals& g, const ServiceTarget& t) {
+  std::optional<HeldStart> held;
+  Home home = g.resolve_home();
+  std::error_code ec;
+  if (std::filesystem::exists(home.service(t.name).service_toml(), ec) && !systemd_manages(t.name)) {
+    try {
+      held.emplace(HeldStart::launch(home, t.name, self_exe(), std::chrono::milliseconds(0)));
+      if (held->state() != HeldStart::State::Held) held.reset();
+    } catch (const Failure&) {
+      held.reset();  // the start below meets it again, after the checks that come first
+    }
+  }
+  std::vector<ServiceConfig> configs = preflight_targets(g, {t});
+  return do_start(g, t, configs.front(), held ? &*held : nullptr);
 }
 
 }  // namespace
@@ -276,9 +296,11 @@ Runner define_start(CLI::App& cmd, const Globals& g) {
   auto t = std::make_shared<Targets>();
   add_targets(cmd, *t, true);
   return [&g, t]() {
-    return each_target_in_parallel(g, *t, true, [&g](const ServiceTarget& x, const ServiceConfig& cfg) {
+    auto list = resolve_targets(g, *t, true);
+    if (list.size() == 1 && list.front().instance < 0) return start_one(g, list.front());
+    return each_target_in_parallel(g, list, [&g](const ServiceTarget& x, const ServiceConfig& cfg) {
       return do_start(g, x, cfg);
-    })();
+    });
   };
 }
 
@@ -335,18 +357,27 @@ Runner define_run(CLI::App& cmd, const Globals& g) {
 
 Runner define_supervise(CLI::App& cmd, const Globals& g) {
   auto name = std::make_shared<std::string>();
+  auto starter = std::make_shared<int>(-1);
   cmd.add_option("name", *name, "The service")->required();
-  return [&g, name]() -> int {
+  // What `start` passes (SupervisorEnv::starter_fd); not for hands.
+  cmd.add_option("--starter-fd", *starter, "")->group("");
+  return [&g, name, starter]() -> int {
     Home home = g.resolve_home();
     // Exec the slim supervisor when it is installed beside this binary: same pid, far less
     // mapped memory for a process that lives as long as the service.
     if (std::filesystem::path slim = slim_supervisor_beside(self_exe()); !slim.empty()) {
       std::string home_arg = home.root().string();
+      std::string fd_arg = std::to_string(*starter);
       std::fflush(stdout);
-      ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(), static_cast<char*>(nullptr));
+      if (*starter >= 0)
+        ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(), "--starter-fd",
+                fd_arg.c_str(), static_cast<char*>(nullptr));
+      else
+        ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(),
+                static_cast<char*>(nullptr));
       // Not executable after all: supervise in this process.
     }
-    return supervise_service(home, *name);
+    return supervise_service(home, *name, *starter);
   };
 }
 

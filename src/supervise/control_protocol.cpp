@@ -131,6 +131,15 @@ void ControlServer::accept_clients() {
   }
 }
 
+int ControlServer::adopt(UniqueFd fd) {
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags >= 0) ::fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK);
+  Client c;
+  c.fd = std::move(fd);
+  clients_.emplace(next_client_, std::move(c));
+  return next_client_++;
+}
+
 bool ControlServer::shed_one() {
   if (spare_.get() < 0) return false;
   spare_.reset();

@@ -46,6 +46,9 @@ class ControlServer {
   // spare descriptor is closed to accept and close each one, so the client sees EOF at once
   // and the listener's POLLIN does not stay raised (a loop that polls it would spin).
   void accept_clients();
+  // A client already connected (the starter's end of a socket pair): made non-blocking, served
+  // like an accepted one. Returns its id.
+  int adopt(UniqueFd fd);
   // Reads what `client` sent and hands each complete line to `on_line`, until it closes.
   void read(int client, const std::function<void(const std::string&)>& on_line);
   // Sends one answer line; a client that does not take it within 2 s is dropped.

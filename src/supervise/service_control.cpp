@@ -38,8 +38,7 @@ using std::chrono::milliseconds;
 // How often the CLI looks again while it waits on the supervisor (the supervisor itself never
 // polls; it sleeps in poll(2) until its next deadline).
 constexpr milliseconds kLookAgain{20};
-// How often `start` and `stop` look for a new supervisor's control socket (it exists within a
-// few ms).
+// How often `stop` looks for a new supervisor's control socket (it exists within a few ms).
 constexpr milliseconds kSocketAppears{1};
 
 bool port_free(int port) {
@@ -72,27 +71,9 @@ std::filesystem::path newest_log(const ServicePaths& p, const std::string& stem)
   return best;
 }
 
-std::filesystem::path supervisor_out(const ServicePaths& p) { return p.logs() / "supervisor.out"; }
+}  // namespace
 
-// supervisor.out is appended to, so that a supervisor's last words survive the next start;
-// past 1 MiB it moves to supervisor.out.1 (replacing the older one). Returns where this start's
-// lines begin. Not for everyone's eyes: 0640.
-constexpr std::uint64_t kSupervisorOutMax = 1 << 20;
-
-std::uint64_t keep_supervisor_out_bounded(const std::filesystem::path& out) {
-  std::error_code ec;
-  std::uint64_t size = std::filesystem::file_size(out, ec);
-  if (ec) return 0;
-  if (size > kSupervisorOutMax) {
-    std::filesystem::rename(out, out.string() + ".1", ec);
-    if (!ec) return 0;
-  }
-  ::chmod(out.c_str(), 0640);
-  return size;
-}
-
-// The last `lines` lines of `file` after byte `from`.
-std::string tail_lines_from(const std::filesystem::path& file, std::uint64_t from, int lines) {
+std::string tail_lines_after(const std::filesystem::path& file, std::uint64_t from, int lines) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return {};
   in.seekg(static_cast<std::streamoff>(from));
@@ -106,9 +87,7 @@ std::string tail_lines_from(const std::filesystem::path& file, std::uint64_t fro
   return out;
 }
 
-}  // namespace
-
-std::string tail_lines(const std::filesystem::path& file, int lines) { return tail_lines_from(file, 0, lines); }
+std::string tail_lines(const std::filesystem::path& file, int lines) { return tail_lines_after(file, 0, lines); }
 
 std::string instance_log_tail(const ServicePaths& paths, int instance, int count, int lines) {
   return tail_lines(newest_log(paths, paths.instance_stem(instance, count)), lines);
@@ -217,153 +196,6 @@ std::vector<ServiceStatus> collect_statuses(const Home& home, const std::vector<
     out.push_back(status_from(paths[i], names[i], std::move(answer)));
   }
   return out;
-}
-
-namespace {
-
-// What a start waits on: the supervisor it launched and where its lines in supervisor.out begin.
-struct Launched {
-  const std::string& name;
-  const ServicePaths& paths;
-  const ServiceConfig& cfg;
-  Millis grace;
-  pid_t pid;
-  std::uint64_t out_from;
-};
-
-// `pharoctl-supervise` (or `pharoctl supervise`) detached: a new session, stdio into
-// logs/supervisor.out, none of systemd's notify variables (it is not the unit's main process).
-Child launch_supervisor(const Home& home, const std::string& name, const ServicePaths& p,
-                        const std::string& pharoctl_exe) {
-  LaunchSpec spec;
-  // The slim supervisor directly when it is installed beside pharoctl: no exec chain.
-  std::filesystem::path slim = slim_supervisor_beside(pharoctl_exe);
-  spec.argv = {slim.empty() ? pharoctl_exe : slim.string(), "--home", home.root().string(), "supervise", name};
-  spec.env.unset("NOTIFY_SOCKET").unset("WATCHDOG_USEC").unset("WATCHDOG_PID");
-  spec.cwd = p.dir();
-  spec.out = Stdio::append_to(supervisor_out(p));
-  spec.err = Stdio::append_to(supervisor_out(p));
-  spec.group = ProcessGroup::NewSession;
-  return launch(spec);
-}
-
-// The launched supervisor's wait status once it has exited, waiting at most `wait_at_most` (on
-// its pidfd: woken by its exit, not looking again).
-std::optional<int> exit_of(pid_t pid, milliseconds wait_at_most) {
-  int st = 0;
-  if (::waitpid(pid, &st, WNOHANG) == pid) return st;
-  if (wait_at_most.count() <= 0) return std::nullopt;
-  wait_until_gone(pid, wait_at_most);
-  if (::waitpid(pid, &st, WNOHANG) == pid) return st;
-  return std::nullopt;
-}
-
-StartOutcome supervisor_exited(const Launched& l, int st, ServiceStatus status = {}) {
-  StartOutcome out;
-  out.status = std::move(status);
-  std::string tail = tail_lines_from(supervisor_out(l.paths), l.out_from, 20);
-  std::string last = tail;
-  while (!last.empty() && last.back() == '\n') last.pop_back();
-  last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
-  out.message = fmt::format("{}: the supervisor exited ({}){}", l.name,
-                            WIFEXITED(st) ? fmt::format("status {}", WEXITSTATUS(st)) : "killed",
-                            last.empty() ? "" : ": " + last);
-  out.log_tail = tail;
-  return out;
-}
-
-StartOutcome not_ready(const Launched& l, ServiceStatus status = {}) {
-  StartOutcome out;
-  out.status = std::move(status);
-  out.message = fmt::format("{}: not ready within {} ([health].grace); the supervisor keeps trying", l.name,
-                            format_duration(l.grace));
-  out.log_tail = instance_log_tail(l.paths, 0, l.cfg.instances, 20);
-  return out;
-}
-
-// What the supervisor's answer to "wait" means for the start: ready, an instance in trouble,
-// or a supervisor that is stopping.
-StartOutcome start_answer(const Launched& l, const nlohmann::json& answer) {
-  if (!answer.value("ok", false) || !answer.contains("status"))
-    throw operation_failed(fmt::format("{}: the supervisor answered the start wait with {}", l.name, answer.dump()));
-  StartOutcome out;
-  out.status = service_status_from_json(answer["status"]);
-  const ServiceStatus& s = out.status;
-  if (s.ready) {
-    out.kind = StartOutcome::Started;
-    out.message = fmt::format("{} started: {} instance{} healthy (supervisor pid {})", l.name, s.instances.size(),
-                              s.instances.size() == 1 ? "" : "s", s.supervisor_pid);
-    return out;
-  }
-  for (const auto& i : s.instances) {
-    if (!start_trouble(i.state, i.restarts, i.last_exit, i.last_words)) continue;
-    std::string stem = l.paths.instance_stem(i.index, l.cfg.instances);
-    out.message = fmt::format("{} did not start: {}; the supervisor (pid {}) keeps trying per [restart] until "
-                              "`pharoctl stop {}`",
-                              stem, i.reason.empty() ? i.state : i.reason, s.supervisor_pid, l.name);
-    out.log_tail = instance_log_tail(l.paths, i.index, l.cfg.instances, 20);
-    return out;
-  }
-  if (auto st = exit_of(l.pid, milliseconds(2000))) return supervisor_exited(l, *st, out.status);  // it was stopping
-  return not_ready(l, out.status);
-}
-
-// One "wait" request, answered by the supervisor the moment it is ready or in trouble. Before
-// its control socket exists (the supervisor renames it into place once it listens), `start`
-// looks again every kSocketAppears, and notices the supervisor's exit on its pidfd. Not on
-// inotify: closing an inotify instance waits for an SRCU grace period, measured at 7-15 ms on
-// this machine, more than the whole wait it replaced.
-StartOutcome await_start(const Launched& l) {
-  auto deadline = Steady::now() + l.grace + milliseconds(10'000);
-  ControlClient client(l.paths);
-  UniqueFd pidfd(pidfd_open(l.pid));
-  for (;;) {
-    try {
-      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
-      return start_answer(l, client.request({{"cmd", "wait"}}, std::max(left, milliseconds(1))));
-    } catch (const Failure& f) {
-      if (auto st = exit_of(l.pid, f.exit_code() == kExitNotRunning ? milliseconds(0) : milliseconds(2000)))
-        return supervisor_exited(l, *st);
-      if (Steady::now() > deadline) return not_ready(l);
-      if (f.exit_code() != kExitNotRunning) throw;
-      auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now());
-      if (pidfd.valid()) {
-        pollfd exited{pidfd.get(), POLLIN, 0};
-        ::poll(&exited, 1, static_cast<int>(std::clamp(left, milliseconds(0), kSocketAppears).count()));
-      } else {
-        std::this_thread::sleep_for(kSocketAppears);
-      }
-    }
-  }
-}
-
-}  // namespace
-
-StartOutcome start_service(const Home& home, const ServiceConfig& cfg, const std::string& pharoctl_exe) {
-  const std::string& name = cfg.name;
-  ServicePaths p = home.service(name);
-  std::filesystem::create_directories(p.run());
-  std::filesystem::create_directories(p.logs());
-  Millis grace = cfg.health.grace > Millis(0) ? cfg.health.grace : Millis(600'000);
-  auto patience = grace + cfg.stop_timeout + milliseconds(30'000);
-
-  // One start at a time per service: the others wait here, then find the supervisor running.
-  auto start_lock = FileLock::acquire(p.run() / "start.lock", duration_cast<milliseconds>(patience));
-  if (!start_lock) throw operation_failed(fmt::format("{}: another start holds {} for too long", name,
-                                                      (p.run() / "start.lock").string()));
-  if (supervisor_running(p)) {
-    StartOutcome out;
-    out.kind = StartOutcome::AlreadyRunning;
-    out.message = fmt::format("{} is already running (supervisor pid {})", name, recorded_lock_pid(p.supervisor_lock()));
-    try {
-      out.status = ControlClient(p).status(milliseconds(3000));
-    } catch (const Failure&) {
-    }
-    return out;
-  }
-  std::uint64_t out_from = keep_supervisor_out_bounded(supervisor_out(p));
-  Child child = launch_supervisor(home, name, p, pharoctl_exe);
-  return await_start(Launched{name, p, cfg, grace, child.pid, out_from});
 }
 
 StopOutcome stop_service(const Home& home, const std::string& name) {

@@ -3,6 +3,8 @@
 // commands (and the deploy engine) call. The supervisor lock says whether a supervisor runs;
 // the control socket says what it is doing; pid files are only trusted once /proc proves them.
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,12 +34,7 @@ struct StartOutcome {
   ServiceStatus status;
 };
 
-// Launches `pharoctl supervise NAME` detached (new session, stdio into logs/supervisor.out)
-// unless a supervisor runs, then waits until READY (every instance healthy), the first failure
-// of an instance, or the supervisor's exit. Concurrent starts are serialised on run/start.lock:
-// exactly one launches a supervisor. `config`: the service's, as loaded (load_named_service);
-// `pharoctl_exe` is the binary to launch.
-StartOutcome start_service(const Home& home, const ServiceConfig& config, const std::string& pharoctl_exe);
+// start_service and HeldStart: service_start.hpp.
 
 struct StopOutcome {
   bool was_running = false;
@@ -54,8 +51,9 @@ StopOutcome stop_service(const Home& home, const std::string& name);
 std::string systemd_unit_name(const std::string& service);
 bool systemd_manages(const std::string& service);
 
-// The last `lines` lines of a file ("" when absent).
+// The last `lines` lines of a file ("" when absent), or of what follows its first `from` bytes.
 std::string tail_lines(const std::filesystem::path& file, int lines);
+std::string tail_lines_after(const std::filesystem::path& file, std::uint64_t from, int lines);
 
 // The last `lines` lines of instance `instance`'s newest daily log ("" when it has none):
 // what start and deploy show when an instance fails.

@@ -16,7 +16,7 @@
 
 namespace pharoctl {
 
-int supervise_service(const Home& home, const std::string& name) {
+int supervise_service(const Home& home, const std::string& name, int starter_fd) {
   if (std::string why = check_service_name(name); !why.empty()) throw usage_error(fmt::format("{}: {}", name, why));
   std::chrono::milliseconds offset{0};
   // Test hook (docs/supervisor.md): start the supervisor's wall clock at a given local time.
@@ -27,7 +27,7 @@ int supervise_service(const Home& home, const std::string& name) {
   }
   SystemClock clock(offset);
   SystemdNotifier notifier;
-  return run_supervisor({home, name, clock, notifier});
+  return run_supervisor({home, name, clock, notifier, starter_fd});
 }
 
 std::filesystem::path slim_supervisor_beside(const std::filesystem::path& pharoctl) {

@@ -10,7 +10,8 @@ namespace pharoctl {
 class Home;
 
 // Checks the name, applies the test clock hook (PHAROCTL_TEST_WALL_CLOCK), runs the supervisor.
-int supervise_service(const Home& home, const std::string& name);
+// `starter_fd`: SupervisorEnv::starter_fd.
+int supervise_service(const Home& home, const std::string& name, int starter_fd = -1);
 
 // The slim executable beside `pharoctl` (pharoctl-supervise), or "" when it is not there.
 std::filesystem::path slim_supervisor_beside(const std::filesystem::path& pharoctl);

@@ -2,12 +2,15 @@
 // VMs is in supervisor_vms.cpp, what it answers in supervisor_requests.cpp.
 #include "supervise/supervisor.hpp"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include <fmt/format.h>
@@ -99,10 +102,10 @@ void Supervisor::handle_leftover_pid_file(Instance& inst) {
 }
 
 // Everything the first spawn needs, and nothing more: the lock (one supervisor per service, and
-// a refused start writes nothing), the configuration and runtime, the run scripts the VMs run,
-// the umask they inherit, the signals (SIGCHLD blocked before there is a child), the instances
-// and a VM that outlived its supervisor stopped. The control socket and the first log lines
-// come after the fork (set_up_after_spawning), while the VM starts.
+// a refused start writes nothing), the configuration and runtime, the umask the VMs inherit, the
+// signals (SIGCHLD blocked before there is a child), the instances. Then the starter's go-ahead
+// and prepare_spawns. The control socket and the first log lines come after the fork
+// (set_up_after_spawning), while the VM starts.
 void Supervisor::set_up() {
   std::error_code ec;
   std::filesystem::create_directories(paths_.run(), ec);
@@ -128,7 +131,6 @@ void Supervisor::set_up() {
   config_ = load_service_config(paths_.service_toml(), &config_text);
   config_digest_ = sha256_hex(config_text);
   runtime_ = load_runtime(env_.home, config_.runtime);
-  write_run_scripts(config_, paths_);
   signals_.emplace();
   started_wall_ = clock_.wall();
 
@@ -145,9 +147,39 @@ void Supervisor::set_up() {
     configure_sink(inst);
     instances_.push_back(std::move(inst));
   }
-  for (auto& inst : instances_) handle_leftover_pid_file(inst);
   // A path no socket can have is a refusal (exit 2), found before any VM runs.
   ControlServer::check_path(paths_.control_socket());
+}
+
+// What only a go-ahead may do: the run scripts written, a VM that outlived its supervisor ended.
+void Supervisor::prepare_spawns() {
+  write_run_scripts(config_, paths_);
+  for (auto& inst : instances_) handle_leftover_pid_file(inst);
+}
+
+// The starter's first line, "wait", is the go-ahead: it has checked the service (ports against
+// the other services, the runtime) while this process started, read its configuration and took
+// its lock. EOF (the checks failed, or the start died) or no line within kStarterPatience calls
+// the start off before anything is written or signalled.
+bool Supervisor::starter_goes_ahead(int fd) {
+  constexpr int kStarterPatienceMs = 60'000;
+  std::string line;
+  char buf[256];
+  while (line.find('\n') == std::string::npos && line.size() < sizeof buf) {
+    pollfd p{fd, POLLIN, 0};
+    int n = ::poll(&p, 1, kStarterPatienceMs);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      report_trouble("the start that launched this supervisor did not go ahead within 60 s; nothing was started");
+      return false;
+    }
+    ssize_t got = ::read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    line.append(buf, static_cast<size_t>(got));
+  }
+  auto request = nlohmann::json::parse(line.substr(0, line.find('\n')), nullptr, false);
+  return request.is_object() && request.value("cmd", "") == "wait";
 }
 
 // The control socket: `start` waits for it (and for READY on it), `stop` retries until it is
@@ -163,10 +195,15 @@ void Supervisor::set_up_after_spawning() {
 
 int Supervisor::run() {
   set_up();
+  UniqueFd starter(env_.starter_fd);
+  if (starter.valid()) ::fcntl(starter.get(), F_SETFD, FD_CLOEXEC);  // never a VM's
+  if (starter.valid() && !starter_goes_ahead(starter.get())) return kExitOk;
+  prepare_spawns();
   std::vector<Launched> launched;
   launched.reserve(instances_.size());
   for (auto& inst : instances_) launched.push_back(launch_vm(inst));
   set_up_after_spawning();
+  if (starter.valid()) start_waiters_.push_back(control_.adopt(std::move(starter)));
   broadcast(fmt::format("supervisor started (pid {}), {} instance{}", ::getpid(), config_.instances,
                         config_.instances == 1 ? "" : "s"), Priority::Info);
   for (size_t i = 0; i < instances_.size(); ++i) announce(instances_[i], launched[i]);

@@ -17,6 +17,10 @@ struct SupervisorEnv {
   std::string name;
   const Clock& clock;
   Notifier& notifier;
+  // The `start` that launched this supervisor, one end of a socket pair (-1: none, e.g. under
+  // systemd). Nothing runs until it sends "wait": it checks the service while the supervisor
+  // starts; EOF instead calls the start off. It then gets the answer to that wait.
+  int starter_fd = -1;
 };
 
 // Runs until SIGTERM/SIGINT or a `stop` request; returns the exit code. Throws Failure when the

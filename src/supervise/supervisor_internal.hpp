@@ -41,6 +41,8 @@ class Supervisor final : private ControlHandler {
   // set-up and tear-down (supervisor.cpp): what the first spawns need comes before them, the
   // rest (control socket, the start's log lines) while the VMs start
   void set_up();
+  bool starter_goes_ahead(int fd);
+  void prepare_spawns();
   void set_up_after_spawning();
   void handle_leftover_pid_file(Instance& inst);
   void watch_everything();
