@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -150,13 +152,16 @@ int start_with_posix_spawn(const LaunchSpec& spec, const Plan& plan, char* const
   return rc;
 }
 
-// Runs in the forked child: only async-signal-safe calls. Returns only on failure (errno set).
+// Runs in the child, which shares our memory until it execs: only async-signal-safe calls, no
+// allocation. Returns only on failure (errno set). Every handler pharoctl installs is for a
+// signal of kDefaultSignals: those go back to their default before the mask (all blocked by the
+// parent around the clone) is emptied, so that no handler of ours ever runs in the child.
 void exec_in_child(const LaunchSpec& spec, const Plan& plan, const char* program, char* const* argv, char* const* envp,
-                   pid_t parent, int report_fd) {
+                   pid_t parent) {
+  for (int s : kDefaultSignals) ::signal(s, SIG_DFL);
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int s : kDefaultSignals) ::signal(s, SIG_DFL);
   if (spec.group == ProcessGroup::NewSession) ::setsid();
   if (spec.group == ProcessGroup::New) ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, spec.parent_death_signal);
@@ -172,47 +177,52 @@ void exec_in_child(const LaunchSpec& spec, const Plan& plan, const char* program
     if (a.open && source != a.target) ::close(source);
   }
   if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) return;
-  // All closed now but the close-on-exec pipe that reports a failed exec: when exec closes it,
-  // the parent sees the child exactly as the program will (its descriptors included).
-  close_descriptors_from_except(plan.close_from, report_fd);
+  close_descriptors_from_except(plan.close_from, -1);
   ::execve(program, argv, envp);
 }
 
+struct ChildStart {
+  const LaunchSpec& spec;
+  const Plan& plan;
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  pid_t parent;
+  int error = 0;  // written by the child when it cannot exec (our memory is its memory)
+};
+
+int child_main(void* arg) {
+  auto* c = static_cast<ChildStart*>(arg);
+  exec_in_child(c->spec, c->plan, c->program, c->argv, c->envp, c->parent);
+  c->error = errno;
+  ::_exit(127);
+}
+
 // Only for a parent death signal, which posix_spawn cannot set (PR_SET_PDEATHSIG is a prctl the
-// child must make itself): fork, then the same plan applied by hand. The supervisor is small,
-// so its fork is cheap.
-int start_with_fork(const LaunchSpec& spec, const Plan& plan, char* const* argv, char* const* envp, pid_t& pid) {
+// child must make itself): the plan applied by hand in a child made as posix_spawn makes its own,
+// clone(CLONE_VM | CLONE_VFORK) on a stack of its own. Neither our page tables are copied nor
+// our pages made copy-on-write (a fork costs both processes a fault per page they then write),
+// and we resume once the child has exec'd, or has failed to with its errno in `error`. The
+// supervisor spawns every VM, every restart, this way.
+int start_with_clone(const LaunchSpec& spec, const Plan& plan, char* const* argv, char* const* envp, pid_t& pid) {
   std::string program = spec.argv[0];
   if (bare_name(program)) {
     program = find_on_path(program).string();
     if (program.empty()) return ENOENT;
   }
-  int report[2];  // carries errno when the child fails before exec (a successful exec closes it)
-  if (::pipe2(report, O_CLOEXEC) != 0) return errno;
-  UniqueFd report_read(report[0]), report_write(report[1]);
-  if (report[1] < plan.close_from) {  // out of the way of the descriptors passed as 3, 4, ...
-    report_write.reset(::fcntl(report[1], F_DUPFD_CLOEXEC, plan.close_from));
-    if (!report_write.valid()) return errno;
-  }
-  pid_t parent = ::getpid();
-  pid = ::fork();
-  if (pid < 0) return errno;
-  if (pid == 0) {
-    exec_in_child(spec, plan, program.c_str(), argv, envp, parent, report_write.get());
-    int e = errno;
-    (void)!::write(report_write.get(), &e, sizeof e);
-    ::_exit(127);
-  }
+  ChildStart child{spec, plan, program.c_str(), argv, envp, ::getpid()};
+  alignas(64) char stack[16384];  // the child's, for the few calls it makes before exec
+  sigset_t all, mask;
+  ::sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &mask);
+  pid = ::clone(child_main, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+  int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &mask, nullptr);
+  if (pid < 0) return clone_errno;
   if (spec.group == ProcessGroup::New) ::setpgid(pid, pid);  // also here: no race with the child
-  report_write.reset();
-  int child_errno = 0;
-  ssize_t n;
-  do {
-    n = ::read(report_read.get(), &child_errno, sizeof child_errno);
-  } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(sizeof child_errno)) return 0;
-  wait_exit(pid);  // it exits at once; reaped here so that nobody mistakes it for a program
-  return child_errno;
+  if (child.error == 0) return 0;
+  wait_exit(pid);  // it has exited; reaped here so that nobody mistakes it for a program
+  return child.error;
 }
 
 std::string start_failure(const LaunchSpec& spec, int err) {
@@ -269,7 +279,7 @@ Child launch(const LaunchSpec& spec) {
   std::vector<char*> envp = pointers(spec.env.is_exact_list() ? spec.env.base() : resolved);
 
   pid_t pid = -1;
-  int err = spec.parent_death_signal != 0 ? start_with_fork(spec, plan, argv.data(), envp.data(), pid)
+  int err = spec.parent_death_signal != 0 ? start_with_clone(spec, plan, argv.data(), envp.data(), pid)
                                           : start_with_posix_spawn(spec, plan, argv.data(), envp.data(), pid);
   if (err != 0) throw LaunchError(err, start_failure(spec, err));
   Child child;
