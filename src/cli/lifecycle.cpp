@@ -272,13 +272,12 @@ int each_target_in_parallel(const Globals& g, const std::vector<ServiceTarget>& 
 // `start NAME`: its supervisor is launched first and held before its VMs (HeldStart), so that
 // its own start-up (exec, lock, service.toml, runtime) runs beside the checks below instead of
 // after them. A check that fails calls it off: nothing started, nothing written. Where it cannot
-// be held (systemd runs the service, another start is under way, it runs already, no
-// service.toml), the start goes as for several names.
+// be held so (never started: its lock files and supervisor.out would be new; systemd runs it;
+// another start is under way; it runs already), the start goes as for several names.
 int start_one(const Globals& g, const ServiceTarget& t) {
   std::optional<HeldStart> held;
   Home home = g.resolve_home();
-  std::error_code ec;
-  if (std::filesystem::exists(home.service(t.name).service_toml(), ec) && !systemd_manages(t.name)) {
+  if (HeldStart::leaves_no_trace(home.service(t.name)) && !systemd_manages(t.name)) {
     try {
       held.emplace(HeldStart::launch(home, t.name, self_exe(), std::chrono::milliseconds(0)));
       if (held->state() != HeldStart::State::Held) held.reset();

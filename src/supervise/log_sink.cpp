@@ -159,7 +159,7 @@ void LogSink::append(std::string_view line, WallTime now) {
 }
 
 std::string_view LogSink::write(std::string_view stream, std::string_view text) {
-  WallTime now = clock_.wall();
+  WallTime now = batches_ > 0 ? batch_time_ : clock_.wall();
   const std::string& stamp = stamp_for(now);
   if (stamp_date_ != date_ || !fd_.valid()) {
     flush();  // lines of the previous day go to its file

@@ -40,7 +40,11 @@ class LogSink {
   // kBatchBytes): what the supervisor holds around each read of a VM's output.
   class Batch {
    public:
-    explicit Batch(LogSink& sink) : sink_(sink) { ++sink_.batches_; }
+    // Its lines are stamped with the time it began (one clock read per read of a VM's output,
+    // not one per line).
+    explicit Batch(LogSink& sink) : sink_(sink) {
+      if (sink_.batches_++ == 0) sink_.batch_time_ = sink_.clock_.wall();
+    }
     ~Batch() {
       if (--sink_.batches_ == 0) sink_.flush();
     }
@@ -93,6 +97,7 @@ class LogSink {
   std::string pending_;  // whole lines not yet written
   std::string cleaned_;  // the text of the line written last, as stored
   int batches_ = 0;
+  WallTime batch_time_{};  // when the outermost Batch began
   std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds> stamp_ms_{};
   std::string stamp_;
   std::string stamp_date_;

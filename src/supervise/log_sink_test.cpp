@@ -55,6 +55,29 @@ TEST_F(LogSinkTest, LinesCarryTimestampStreamAndText) {
   EXPECT_NE(text.find(" out Zinc started\n"), std::string::npos) << text;
 }
 
+// The lines of one batch (one read of a VM's pipe) carry the time the batch began, and reach
+// the file together when it ends; the next line outside it reads the clock again.
+TEST_F(LogSinkTest, ABatchsLinesCarryItsTimeAndAreWrittenAtItsEnd) {
+  FakeClock clock(local(2026, 11, 23, 10, 14, 7) + std::chrono::milliseconds(118));
+  LogSink sink(clock, dir, "shop", {}, 14);
+  {
+    LogSink::Batch batch(sink);
+    sink.write("out", "first");
+    clock.advance(std::chrono::milliseconds(5));
+    sink.write("out", "second");
+    EXPECT_EQ(slurp(dir / "shop-2026-11-23.log"), "");  // nothing written yet
+  }
+  sink.write("out", "third");
+  std::string text = slurp(dir / "shop-2026-11-23.log");
+  std::istringstream lines(text);
+  std::string a, b, c;
+  std::getline(lines, a), std::getline(lines, b), std::getline(lines, c);
+  EXPECT_EQ(a.substr(0, 23), "2026-11-23T10:14:07.118") << text;
+  EXPECT_EQ(b.substr(0, 23), "2026-11-23T10:14:07.118") << text;
+  EXPECT_EQ(c.substr(0, 23), "2026-11-23T10:14:07.123") << text;
+  EXPECT_NE(b.find(" out second"), std::string::npos) << text;
+}
+
 TEST_F(LogSinkTest, SwitchesFileAtLocalMidnight) {
   FakeClock clock(local(2026, 11, 23, 23, 59, 59));
   LogSink sink(clock, dir, "shop.1", {}, 14);

@@ -135,6 +135,13 @@ std::optional<std::string> answer_line(int channel, Steady::time_point deadline)
 
 }  // namespace
 
+bool HeldStart::leaves_no_trace(const ServicePaths& p) {
+  std::error_code ec;
+  auto out = std::filesystem::file_size(supervisor_out(p), ec);
+  return !ec && out <= kSupervisorOutMax && std::filesystem::exists(p.run() / "start.lock", ec) &&
+         std::filesystem::exists(p.supervisor_lock(), ec);
+}
+
 HeldStart HeldStart::launch(const Home& home, const std::string& name, const std::string& pharoctl_exe,
                             milliseconds lock_patience) {
   HeldStart h(name, home.service(name));

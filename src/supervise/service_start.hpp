@@ -40,6 +40,10 @@ class HeldStart {
   static HeldStart launch(const Home& home, const std::string& name, const std::string& pharoctl_exe,
                           std::chrono::milliseconds lock_patience);
 
+  // True when every file a start creates is there already (a service started before): a
+  // supervisor held and then called off leaves the service's files as they were.
+  static bool leaves_no_trace(const ServicePaths& paths);
+
   HeldStart(HeldStart&& o) noexcept
       : name_(std::move(o.name_)),
         paths_(std::move(o.paths_)),

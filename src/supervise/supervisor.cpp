@@ -118,12 +118,6 @@ void Supervisor::set_up() {
                                        recorded_lock_pid(paths_.supervisor_lock()),
                                        paths_.supervisor_lock().string()));
   }
-  lock_->record_pid(::getpid());
-  // A record left by a supervisor that died goes before others can see this one hold the lock:
-  // a reader trusts a record only while the process that wrote it holds the lock (so a pid
-  // reused by this supervisor cannot make the old record look like its own).
-  status_record_.remove();
-  lock_->hold_posix_lock();
   // What the VMs create (the image's transcript logs/server-*.log) is not for every user.
   ::umask(::umask(0) | 027);
   // One read of service.toml for the config and its digest (they cannot disagree).
@@ -151,8 +145,16 @@ void Supervisor::set_up() {
   ControlServer::check_path(paths_.control_socket());
 }
 
-// What only a go-ahead may do: the run scripts written, a VM that outlived its supervisor ended.
+// What only a go-ahead may do, so that a start called off has written nothing: this pid in the
+// lock file, the old record removed, the run scripts written, a VM that outlived its supervisor
+// ended.
 void Supervisor::prepare_spawns() {
+  lock_->record_pid(::getpid());
+  // A record left by a supervisor that died goes before others can see this one hold the lock:
+  // a reader trusts a record only while the process that wrote it holds the (POSIX) lock (so a
+  // pid reused by this supervisor cannot make the old record look like its own).
+  status_record_.remove();
+  lock_->hold_posix_lock();
   write_run_scripts(config_, paths_);
   for (auto& inst : instances_) handle_leftover_pid_file(inst);
 }
@@ -194,9 +196,16 @@ void Supervisor::set_up_after_spawning() {
 }
 
 int Supervisor::run() {
-  set_up();
   UniqueFd starter(env_.starter_fd);
   if (starter.valid()) ::fcntl(starter.get(), F_SETFD, FD_CLOEXEC);  // never a VM's
+  try {
+    set_up();
+  } catch (const std::exception&) {
+    // Said (into supervisor.out) only to a start that goes ahead: one whose checks failed, as
+    // they will for most of what fails here, reports it itself and wants nothing written.
+    if (starter.valid() && !starter_goes_ahead(starter.get())) return kExitOk;
+    throw;
+  }
   if (starter.valid() && !starter_goes_ahead(starter.get())) return kExitOk;
   prepare_spawns();
   std::vector<Launched> launched;

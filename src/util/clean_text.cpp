@@ -1,5 +1,7 @@
 #include "util/clean_text.hpp"
 
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -59,9 +61,32 @@ size_t utf8_length(std::string_view s, size_t i) {
   return len;
 }
 
+// Where the run of printable ASCII (0x20-0x7e) that starts at s[from] ends: eight bytes at a
+// time while no byte of them is below 0x20 or above 0x7e (a word's test is exact: no carry
+// crosses bytes that are all under 0x80), then byte by byte. Nearly all of a log line is such a
+// run, and copying it in one append instead of a byte at a time was most of the sink's CPU.
+size_t plain_run_end(std::string_view s, size_t from) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
+    std::uint64_t del_or_high = (w | (w + kOnes)) & kHighs;  // a byte >= 0x7f
+    if ((below_space | del_or_high) != 0) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x20 && static_cast<unsigned char>(s[i]) < 0x7f) ++i;
+  return i;
+}
+
 void append_clean(std::string& out, std::string_view s, bool keep_newlines) {
   size_t i = 0;
   while (i < s.size()) {
+    if (size_t end = plain_run_end(s, i); end > i) {
+      out.append(s.data() + i, end - i);
+      i = end;
+      continue;
+    }
     auto c = static_cast<unsigned char>(s[i]);
     if (c == kEsc) {
       i += escape_length(s, i);

@@ -41,6 +41,22 @@ TEST(CleanText, Utf8KeptInvalidBytesEscaped) {
   EXPECT_EQ(clean_line("\xc0\xaf"), "\\xc0\\xaf");          // overlong
 }
 
+// The word-at-a-time scan of plain runs stops at every byte that is not printable ASCII,
+// wherever it lies in a word (each byte value at each offset of a 24-byte line).
+TEST(CleanText, EachSpecialByteFoundAtEachOffset) {
+  for (int c = 0; c < 256; ++c) {
+    if (c == 0x1b || c == '\r') continue;  // their meaning depends on what follows
+    std::string alone = clean_line(std::string(1, static_cast<char>(c)));
+    for (size_t at = 0; at < 24; ++at) {
+      std::string line(24, 'a');
+      line[at] = static_cast<char>(c);
+      EXPECT_EQ(clean_line(line), std::string(at, 'a') + alone + std::string(23 - at, 'a')) << c << " at " << at;
+    }
+  }
+  EXPECT_EQ(clean_line("\x7f"), "\\x7f");
+  EXPECT_EQ(clean_line(std::string(40, ' ') + "\x1f"), std::string(40, ' ') + "\\x1f");
+}
+
 TEST(CleanText, MeaningfulLines) {
   auto lines = meaningful_lines("\n  \n\x1b[0m\nfirst\n\t\nsecond\x1b[\n");
   ASSERT_EQ(lines.size(), 2u);
