@@ -5,13 +5,16 @@ After release_resident_text the loop faults back only what it runs, but each fau
 KiB of the file around it: spread over the whole text, a dozen functions keep 0.6 MB resident;
 together they keep 1-2 windows.
 
-What runs is read from callgrind: run a service's supervisor under
+What runs is read from callgrind. bench/hot_text_capture.py OUT does all of the capture below in
+one command (about a minute); by hand: run a service's supervisor under
   valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=cg.out \\
       build/pharoctl-supervise --home HOME supervise NAME
 wait until it is healthy, `callgrind_control -i on PID`, let it run (probes, `status`, `health`,
 `pid`, `logs`, `eval` of the service), `callgrind_control -d PID`; then
   bench/hot_text.py build/pharoctl-supervise cg.out.1 > cmake/supervisor_hot_text.ld
 A function missing from the list costs memory (its window is faulted in), never correctness.
+Regenerate after changes to what the loop runs (the probe, the control socket, the log sink), and
+check with `bench/supervisor_memory.py --services 50 --windows`: 3 of 14 code windows resident.
 
 usage: bench/hot_text.py BINARY CALLGRIND_OUT...
 """
