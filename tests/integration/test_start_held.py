@@ -10,29 +10,13 @@ import socket
 import subprocess
 import time
 
-from harness import PHAROCTL, pharoctl
-from supervise_harness import make_service
+from harness import PHAROCTL, pharoctl, snapshot_tree
+from supervise_harness import make_service, processes_in, supervisors_of
 
 
 def slim_supervisor():
     exe = shutil.which(PHAROCTL) or PHAROCTL
     return os.path.join(os.path.dirname(os.path.abspath(exe)), "pharoctl-supervise")
-
-
-def processes_naming(text):
-    """Pids whose command line has an argument containing `text`."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().decode(errors="replace").split("\0")
-        except OSError:
-            continue
-        if any(text in a for a in argv):
-            found.append(int(pid))
-    return found
 
 
 def lock_free(path):
@@ -54,12 +38,6 @@ def written_by_a_start(d):
     return sorted(n for n in names if n not in ("supervisor.lock", "start.lock"))
 
 
-def snapshot(d):
-    """Every file under d: its bytes and mode."""
-    return {str(p.relative_to(d)): (p.read_bytes() if p.is_file() else None, p.stat().st_mode)
-            for p in sorted(d.rglob("*"))}
-
-
 def test_a_start_refused_by_its_checks_calls_its_held_supervisor_off(home):
     make_service(home, "first")
     cfg = make_service(home, "second")
@@ -72,16 +50,16 @@ def test_a_start_refused_by_its_checks_calls_its_held_supervisor_off(home):
     port = next(int(l.split("=")[1]) for l in first.splitlines() if l.startswith("http_port"))
     toml.write_text("\n".join(f"http_port = {port}" if l.startswith("http_port") else l
                               for l in toml.read_text().splitlines()) + "\n")
-    before = snapshot(d)
+    before = snapshot_tree(d)
     r = pharoctl(home, "start", "second", timeout=30)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "is also used by service 'first'" in r.stderr, r.stderr
     # Called off, and gone by the time start returned: no supervisor, no VM, not a byte written
     # (not its pid into the lock file, not a line into supervisor.out, no run script).
-    assert processes_naming(str(d) + "/") == []
-    assert [p for p in processes_naming("pharoctl-supervise") if "second" in open(f"/proc/{p}/cmdline").read()] == []
+    assert processes_in(d) == []  # the supervisor and its VMs work in the service's directory
+    assert supervisors_of("second", home) == []
     assert lock_free(d / "run" / "supervisor.lock")
-    assert snapshot(d) == before
+    assert snapshot_tree(d) == before
 
 
 def launch_held(home, name):
@@ -105,7 +83,7 @@ def test_eof_on_the_starter_channel_ends_the_supervisor_before_it_starts_anythin
         assert p.poll() is None, p.stderr.read()
         assert time.monotonic() < deadline, "the held supervisor never took its lock"
         time.sleep(0.005)
-    assert processes_naming(str(d) + "/") == []  # a VM names its image under the service
+    assert processes_in(d) == [p.pid]  # no VM (it would work in the service's directory too)
     ours.close()
     assert p.wait(timeout=10) == 0
     assert p.stderr.read() == b""
