@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "clock_text.hpp"
 #include "debug_log.hpp"
@@ -118,6 +120,10 @@ std::string Vm::metrics_start(int port) {
 }
 
 std::string Vm::http_start(int port, const std::string& bind, bool log, AppResponder responder) {
+  // A fault: the app's start code takes this long before its server listens (NeoConsole's
+  // ports, started before the app, answer meanwhile).
+  if (const char* s = std::getenv("PHARO_SIM_APP_DELAY"))
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(s)));  // the fault, not synchronisation
   {
     // Registered before the socket listens: a request that arrives at once must find it running.
     std::lock_guard<std::mutex> lock(servers_mu_);

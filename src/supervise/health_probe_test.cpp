@@ -122,6 +122,7 @@ TEST(HealthProbe, ARefusedProbesSocketServesTheNextProbeWhichConnectsOnceThePort
 // TIME_WAIT entries of the one connection between ports `a` and `b` on loopback, either way
 // round: only that pair, so that other programs' connections (this machine runs many tests at
 // once, and an ephemeral port number comes round again) cannot be counted.
+// TIME_WAIT sockets between ports a and b (b = -1: a and any port).
 int time_wait_sockets_between(int a, int b) {
   std::ifstream in("/proc/net/tcp");
   std::string line;
@@ -133,7 +134,7 @@ int time_wait_sockets_between(int a, int b) {
     f >> slot >> local >> remote >> state;
     auto port_of = [](const std::string& x) { return std::stoi(x.substr(x.find(':') + 1), nullptr, 16); };
     int l = port_of(local), r = port_of(remote);
-    if (state == "06" && ((l == a && r == b) || (l == b && r == a))) ++count;
+    if (state == "06" && ((l == a && (b < 0 || r == b)) || (r == a && (b < 0 || l == b)))) ++count;
   }
   return count;
 }
@@ -172,6 +173,19 @@ TEST(ProbeSocket, RecognisesAConnectionToItself) {
   a.sin_port = htons(static_cast<uint16_t>(s.port()));
   ASSERT_EQ(::connect(other.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   EXPECT_FALSE(connected_to_itself(other.get()));
+}
+
+// What a rollout asks of a replacement whose predecessor served: a listener accepts, a port
+// nobody listens on does not, and neither look leaves a TIME_WAIT behind.
+TEST(ProbeSocket, AcceptsConnectionsOnlyWhereSomethingListens) {
+  int port = 0;
+  {
+    TinyServer s("HTTP/1.1 200 OK\r\n\r\n");
+    port = s.port();
+    EXPECT_TRUE(accepts_connections(port));
+  }
+  EXPECT_FALSE(accepts_connections(port));
+  EXPECT_EQ(time_wait_sockets_between(port, -1), 0);
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ void Instance::stopping(After then) {
   if (!vm) return;
   probes.clear();
   spare_probe_socket.reset();
+  serving_check_at.reset();
   state = "stopping";
 }
 
@@ -81,6 +82,7 @@ void Instance::vm_ended(const ExitInfo& e) {
   vm.reset();
   probes.clear();
   spare_probe_socket.reset();
+  serving_check_at.reset();
   last_exit = e;
 }
 

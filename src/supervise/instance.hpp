@@ -131,6 +131,11 @@ struct Instance {
   bool in_rollout = false;
   bool rollout_spawned = false;
   SteadyTime rollout_began{};
+  // The VM it replaces accepted connections on the instance's HTTP port: the replacement passes
+  // the rollout's gate only once it does too, not at its first health answer (NeoConsole's
+  // metrics answer before the app's start code has bound its port).
+  bool app_served = false;
+  std::optional<SteadyTime> serving_check_at;  // healthy, its HTTP port looked at again then
 
   // A spawn is about to happen: counts the restart, ends any backoff.
   void spawning();

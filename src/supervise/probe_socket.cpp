@@ -1,5 +1,6 @@
 #include "supervise/probe_socket.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -22,6 +23,18 @@ bool connected_to_itself(int fd) {
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) return false;
   if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) return false;
   return local_len == peer_len && std::memcmp(&local, &peer, local_len) == 0;
+}
+
+bool accepts_connections(int port) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && !connected_to_itself(fd.get());
+  close_abortively(fd);
+  return ok;
 }
 
 }  // namespace pharoctl

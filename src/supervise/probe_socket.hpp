@@ -15,4 +15,8 @@ void close_abortively(UniqueFd& fd);
 // open). Such a connection is no answer from a VM, and it occupies the VM's port.
 bool connected_to_itself(int fd);
 
+// True when something accepts TCP connections on 127.0.0.1:`port` now (a connect on loopback is
+// answered within the call). Closed abortively; a connection to itself does not count.
+bool accepts_connections(int port);
+
 }  // namespace pharoctl

@@ -85,9 +85,8 @@ class Supervisor final : private ControlHandler {
   void begin_replacement(Instance& inst);
   void advance_rollout();
   void rollout_ended(Instance& inst, bool ok, const std::string& detail);
-  void rollout_ok(Instance& inst) {
-    if (inst.rollout_spawned) rollout_ended(inst, true, "healthy");
-  }
+  void rollout_ok(Instance& inst);
+  void look_for_serving(Instance& inst, SteadyTime now);
   void rollout_failed(Instance& inst, const std::string& why) { rollout_ended(inst, false, why); }
   void finish_rollout();
   bool deploy_switch_back(Rollout& r);

@@ -12,6 +12,7 @@
 #include "process/proc_info.hpp"
 #include "render/run_script.hpp"
 #include "service/release_store.hpp"
+#include "supervise/probe_socket.hpp"
 #include "supervise/supervisor_internal.hpp"
 #include "util/sha256.hpp"
 
@@ -111,12 +112,51 @@ void Supervisor::begin_replacement(Instance& inst) {
   inst.in_rollout = true;
   inst.rollout_spawned = false;
   inst.rollout_began = clock_.steady();
+  inst.app_served = inst.vm && accepts_connections(config_.http_port(inst.index));
+  inst.serving_check_at.reset();
   inst.restart_at.reset();
   if (inst.vm) {
     stop_vm(inst, After::StartNow);
   } else {
     spawn(inst);
   }
+}
+
+// How often a replacement that answers health is looked at again until its app accepts
+// connections: the app's start code runs after NeoConsole, typically within milliseconds.
+constexpr std::chrono::milliseconds kServingLookAgain{1};
+
+// The replacement answered health. Where its predecessor served HTTP, the next instance is
+// stopped only once this one does too: else a rolling restart behind nginx has, for as long as
+// the new VM's start code takes, no instance that serves (tests/integration/test_rollout_serving.py).
+void Supervisor::rollout_ok(Instance& inst) {
+  if (!inst.rollout_spawned || !inst.in_rollout) return;
+  if (inst.app_served && !accepts_connections(config_.http_port(inst.index))) {
+    inst.serving_check_at = clock_.steady() + kServingLookAgain;
+    return;
+  }
+  inst.serving_check_at.reset();
+  rollout_ended(inst, true, "healthy");
+}
+
+void Supervisor::look_for_serving(Instance& inst, SteadyTime now) {
+  inst.serving_check_at.reset();
+  if (!inst.in_rollout || !inst.vm || inst.vm->term_sent) return;
+  int port = config_.http_port(inst.index);
+  if (accepts_connections(port)) {
+    rollout_ended(inst, true, "healthy");
+    return;
+  }
+  Millis grace = config_.health.grace > Millis(0) ? config_.health.grace : Millis(600'000);
+  if (now >= inst.vm->started + grace) {
+    std::string why = fmt::format("healthy, but nothing accepts connections on its HTTP port {} within {} "
+                                  "(the VM it replaced did)", port, format_duration(grace));
+    sup(inst, fmt::format("pid {} {}", inst.vm->pid, why), Priority::Err);
+    inst.reason = why;
+    rollout_failed(inst, why);
+    return;
+  }
+  inst.serving_check_at = now + kServingLookAgain;
 }
 
 void Supervisor::advance_rollout() {

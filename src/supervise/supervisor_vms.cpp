@@ -293,7 +293,10 @@ std::optional<SteadyTime> Supervisor::next_deadline() const {
   auto consider = [&](std::optional<SteadyTime> t) {
     if (t && (!best || *t < *best)) best = t;
   };
-  for (const auto& inst : instances_) consider(inst.next_deadline(config_.health));
+  for (const auto& inst : instances_) {
+    consider(inst.next_deadline(config_.health));
+    consider(inst.serving_check_at);
+  }
   if (watchdog_) consider(watchdog_->next());
   return best;
 }
@@ -320,6 +323,8 @@ void Supervisor::on_instance_timers(Instance& inst, SteadyTime now) {
     }
     return;
   }
+  if (inst.serving_check_at && now >= *inst.serving_check_at) look_for_serving(inst, now);
+  if (!inst.vm) return;
   std::vector<HealthProbe*> in_flight;
   for (const auto& probe : inst.probes) in_flight.push_back(probe.get());
   for (HealthProbe* probe : in_flight)
