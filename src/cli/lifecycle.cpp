@@ -365,15 +365,13 @@ Runner define_supervise(CLI::App& cmd, const Globals& g) {
     // Exec the slim supervisor when it is installed beside this binary: same pid, far less
     // mapped memory for a process that lives as long as the service.
     if (std::filesystem::path slim = slim_supervisor_beside(self_exe()); !slim.empty()) {
-      std::string home_arg = home.root().string();
-      std::string fd_arg = std::to_string(*starter);
+      std::vector<std::string> args = {slim.string(), "--home", home.root().string(), "supervise", *name};
+      if (*starter >= 0) args.insert(args.end(), {"--starter-fd", std::to_string(*starter)});
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
       std::fflush(stdout);
-      if (*starter >= 0)
-        ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(), "--starter-fd",
-                fd_arg.c_str(), static_cast<char*>(nullptr));
-      else
-        ::execl(slim.c_str(), slim.c_str(), "--home", home_arg.c_str(), "supervise", name->c_str(),
-                static_cast<char*>(nullptr));
+      ::execv(argv[0], argv.data());
       // Not executable after all: supervise in this process.
     }
     return supervise_service(home, *name, *starter);

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "net/loopback_address.hpp"
 #include "process/launcher.hpp"
 #include "process/run_command.hpp"
 #include "process/ssh_command.hpp"
@@ -92,10 +93,7 @@ class LoopbackDialer : public Dialer {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) throw operation_failed(fmt::format("socket: {}", std::strerror(errno)));
     Stream stream(fd, -1, -1);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port_));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sockaddr_in addr = loopback_address(port_);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) {
       if (errno != EINPROGRESS) fail(errno);
       pollfd p{fd, POLLOUT, 0};

@@ -55,6 +55,9 @@ struct HealthConfig {
   Millis timeout{5'000};
   int retries = 3;
   Millis grace{120'000};
+  // How long a start or a rollout waits at most for a VM to pass health: the grace, or 10
+  // minutes where the grace is 0 (none: the supervisor never gives up on a starting VM).
+  Millis wait_bound() const { return grace > Millis(0) ? grace : Millis(600'000); }
 };
 
 struct RestartConfig {

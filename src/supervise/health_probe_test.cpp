@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "net/loopback_address.hpp"
 #include "net/loopback_test_server.hpp"
 #include "supervise/probe_socket.hpp"
 
@@ -103,10 +104,7 @@ TEST(HealthProbe, ARefusedProbesSocketServesTheNextProbeWhichConnectsOnceThePort
   UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   int one = 1;
   ::setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in a = loopback_address(port);
   ASSERT_EQ(::bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(::listen(listener.get(), 4), 0);
   HealthProbe third;

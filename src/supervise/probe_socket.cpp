@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "net/loopback_address.hpp"
 namespace pharoctl {
 
 void close_abortively(UniqueFd& fd) {
@@ -28,10 +29,7 @@ bool connected_to_itself(int fd) {
 bool accepts_connections(int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in a = loopback_address(port);
   bool ok = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && !connected_to_itself(fd.get());
   close_abortively(fd);
   return ok;

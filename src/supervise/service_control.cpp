@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "net/loopback_address.hpp"
 #include "process/file_lock.hpp"
 #include "process/proc_info.hpp"
 #include "process/launcher.hpp"
@@ -46,10 +47,7 @@ bool port_free(int port) {
   if (!fd.valid()) return true;
   int one = 1;
   ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in a = loopback_address(port);
   return ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
 }
 

@@ -1,6 +1,5 @@
 #include "supervise/service_start.hpp"
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include "process/terminate.hpp"
 #include "supervise/supervise_entry.hpp"
 #include "util/failure.hpp"
+#include "util/read_line.hpp"
 
 namespace pharoctl {
 
@@ -114,25 +114,6 @@ StartOutcome start_answer(const Launched& l, const nlohmann::json& answer) {
   return not_ready(l, out.status);
 }
 
-// The answer line on the channel, or nullopt at EOF (the supervisor exited) or at `deadline`.
-std::optional<std::string> answer_line(int channel, Steady::time_point deadline) {
-  std::string in;
-  char buf[8192];
-  for (;;) {
-    if (auto nl = in.find('\n'); nl != std::string::npos) return in.substr(0, nl);
-    auto left = std::chrono::duration_cast<milliseconds>(deadline - Steady::now()).count();
-    if (left <= 0) return std::nullopt;
-    pollfd p{channel, POLLIN, 0};
-    int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 60'000)));
-    if (n < 0 && errno != EINTR) return std::nullopt;
-    if (n <= 0) continue;
-    ssize_t got = ::read(channel, buf, sizeof buf);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return std::nullopt;
-    in.append(buf, static_cast<size_t>(got));
-  }
-}
-
 }  // namespace
 
 bool HeldStart::leaves_no_trace(const ServicePaths& p) {
@@ -193,18 +174,19 @@ StartOutcome HeldStart::go(const ServiceConfig& cfg) {
     }
     return out;
   }
-  Millis grace = cfg.health.grace > Millis(0) ? cfg.health.grace : Millis(600'000);
+  Millis grace = cfg.health.wait_bound();
   Launched l{name_, paths_, cfg, grace, pid_, out_from_};
   UniqueFd channel = std::move(channel_);
   state_ = State::GoneAhead;
   static const char kGo[] = "{\"cmd\":\"wait\"}\n";
   // EPIPE: it exited already (its lock taken, a broken service.toml): what it said comes below.
   (void)::send(channel.get(), kGo, sizeof kGo - 1, MSG_NOSIGNAL);
-  std::optional<std::string> line = answer_line(channel.get(), Steady::now() + grace + milliseconds(10'000));
-  if (line) {
-    nlohmann::json answer = nlohmann::json::parse(*line, nullptr, false);
+  constexpr std::size_t kAnswerMax = 1 << 20;  // a status of many instances
+  LineRead r = read_line(channel.get(), Steady::now() + grace + milliseconds(10'000), kAnswerMax);
+  if (r.line) {
+    nlohmann::json answer = nlohmann::json::parse(*r.line, nullptr, false);
     if (answer.is_discarded())
-      throw operation_failed(fmt::format("{}: the supervisor answered the start wait with \"{}\"", name_, *line));
+      throw operation_failed(fmt::format("{}: the supervisor answered the start wait with \"{}\"", name_, *r.line));
     return start_answer(l, answer);
   }
   if (auto st = exit_of(pid_, milliseconds(2000))) return supervisor_exited(l, *st);
@@ -224,7 +206,7 @@ HeldStart::~HeldStart() {
 }
 
 StartOutcome start_service(const Home& home, const ServiceConfig& cfg, const std::string& pharoctl_exe) {
-  Millis grace = cfg.health.grace > Millis(0) ? cfg.health.grace : Millis(600'000);
+  Millis grace = cfg.health.wait_bound();
   auto patience = std::chrono::duration_cast<milliseconds>(grace + cfg.stop_timeout + milliseconds(30'000));
   return HeldStart::launch(home, cfg.name, pharoctl_exe, patience).go(cfg);
 }

@@ -4,13 +4,11 @@
 
 #include <fcntl.h>
 #include <malloc.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <utility>
 
 #include <fmt/format.h>
@@ -21,6 +19,7 @@
 #include "render/run_script.hpp"
 #include "supervise/supervisor_internal.hpp"
 #include "util/failure.hpp"
+#include "util/read_line.hpp"
 #include "util/sha256.hpp"
 
 namespace pharoctl {
@@ -161,31 +160,19 @@ void Supervisor::prepare_spawns() {
 
 // The starter's first line, "wait", is the go-ahead: it has checked the service (ports against
 // the other services, the runtime) while this process started, read its configuration and took
-// its lock. EOF (the checks failed, or the start died) or no line within kStarterPatience calls
-// the start off before anything is written or signalled.
+// its lock. EOF (the checks failed, or the start died) or no line within a minute calls the
+// start off before anything is written or signalled.
 bool Supervisor::starter_goes_ahead(int fd) {
-  constexpr int kStarterPatienceMs = 60'000;
-  std::string line;
-  char buf[256];
-  while (line.find('\n') == std::string::npos && line.size() < sizeof buf) {
-    pollfd p{fd, POLLIN, 0};
-    int n = ::poll(&p, 1, kStarterPatienceMs);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      report_trouble("the start that launched this supervisor did not go ahead within 60 s; nothing was started");
-      return false;
-    }
-    ssize_t got = ::read(fd, buf, sizeof buf);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return false;
-    line.append(buf, static_cast<size_t>(got));
-  }
-  auto request = nlohmann::json::parse(line.substr(0, line.find('\n')), nullptr, false);
+  LineRead r = read_line(fd, std::chrono::steady_clock::now() + std::chrono::seconds(60), 256);
+  if (r.timed_out)
+    report_trouble("the start that launched this supervisor did not go ahead within 60 s; nothing was started");
+  if (!r.line) return false;
+  auto request = nlohmann::json::parse(*r.line, nullptr, false);
   return request.is_object() && request.value("cmd", "") == "wait";
 }
 
-// The control socket: `start` waits for it (and for READY on it), `stop` retries until it is
-// there. Should it fail, the VMs just started end with the supervisor, before it says why.
+// The control socket: `stop` retries until it is there (`start` has the starter channel).
+// Should it fail, the VMs just started end with the supervisor, before it says why.
 void Supervisor::set_up_after_spawning() {
   try {
     control_.listen(paths_.control_socket());

@@ -147,7 +147,7 @@ void Supervisor::look_for_serving(Instance& inst, SteadyTime now) {
     rollout_ended(inst, true, "healthy");
     return;
   }
-  Millis grace = config_.health.grace > Millis(0) ? config_.health.grace : Millis(600'000);
+  Millis grace = config_.health.wait_bound();
   if (now >= inst.vm->started + grace) {
     std::string why = fmt::format("healthy, but nothing accepts connections on its HTTP port {} within {} "
                                   "(the VM it replaced did)", port, format_duration(grace));
