@@ -120,8 +120,8 @@ std::string Vm::metrics_start(int port) {
 }
 
 std::string Vm::http_start(int port, const std::string& bind, bool log, AppResponder responder) {
-  // A fault: the app's start code takes this long before its server listens (NeoConsole's
-  // ports, started before the app, answer meanwhile).
+  // A fault: the app's start code takes this long before its server listens (the REPL, started
+  // before the start code, answers meanwhile; the metrics come after it).
   if (const char* s = std::getenv("PHARO_SIM_APP_DELAY"))
     std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(s)));  // the fault, not synchronisation
   {
@@ -131,29 +131,44 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
     http_ports_.insert(port);
     if (log) http_logging_.insert(port);
   }
-  try {
-    start_http_server(port, bind, faults_, [this, port, responder](const HttpRequest& req) -> HttpAnswer {
-      bool logging;
+  auto handler = [this, port, responder](const HttpRequest& req) -> HttpAnswer {
+    bool logging;
+    {
+      std::lock_guard<std::mutex> lock(servers_mu_);
+      if (!http_ports_.count(port)) return http_not_found(req.path);  // stopped
+      logging = http_logging_.count(port) > 0;
+    }
+    if (logging) transcript_show(fmt::format("{} 001 Request {} {}\n", clock_text::zinc_log_stamp(), req.method, req.path));
+    if (responder) {
+      std::optional<AppResponse> answer;
       {
-        std::lock_guard<std::mutex> lock(servers_mu_);
-        if (!http_ports_.count(port)) return http_not_found(req.path);  // stopped
-        logging = http_logging_.count(port) > 0;
+        std::lock_guard<std::mutex> lock(image_mu_);  // the block runs in the image
+        answer = responder(req.method, req.path);
       }
-      if (logging) transcript_show(fmt::format("{} 001 Request {} {}\n", clock_text::zinc_log_stamp(), req.method, req.path));
-      if (responder) {
-        std::optional<AppResponse> answer;
-        {
-          std::lock_guard<std::mutex> lock(image_mu_);  // the block runs in the image
-          answer = responder(req.method, req.path);
-        }
-        if (answer) return {answer->status, answer->content_type.empty() ? "text/plain;charset=utf-8" : answer->content_type, answer->body};
+      if (answer) return {answer->status, answer->content_type.empty() ? "text/plain;charset=utf-8" : answer->content_type, answer->body};
+    }
+    std::string body = fmt::format(
+        "<!DOCTYPE html>\n<html><head><title>Zinc HTTP Components</title></head><body>\n"
+        "<h1>It works!</h1>\n<p>Zinc HTTP Components on {} (pharo-sim), port {}, path {}</p>\n</body></html>\n",
+        state_.version_string, port, req.path);
+    return {200, "text/html;charset=utf-8", body};
+  };
+  // A fault: the server's socket listens this long after its start returned, as when the start
+  // code forks the server's start (the metrics, started after the start code, answer meanwhile).
+  if (const char* s = std::getenv("PHARO_SIM_LISTEN_DELAY")) {
+    double delay = std::atof(s);
+    std::thread([this, port, bind, handler, delay] {
+      std::this_thread::sleep_for(std::chrono::duration<double>(delay));  // the fault, not synchronisation
+      try {
+        start_http_server(port, bind, faults_, handler);
+      } catch (const SocketError& e) {
+        std::fprintf(stderr, "pharo-sim: the late HTTP server on port %d: %s\n", port, e.what());
       }
-      std::string body = fmt::format(
-          "<!DOCTYPE html>\n<html><head><title>Zinc HTTP Components</title></head><body>\n"
-          "<h1>It works!</h1>\n<p>Zinc HTTP Components on {} (pharo-sim), port {}, path {}</p>\n</body></html>\n",
-          state_.version_string, port, req.path);
-      return {200, "text/html;charset=utf-8", body};
-    });
+    }).detach();
+    return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
+  }
+  try {
+    start_http_server(port, bind, faults_, handler);
   } catch (const SocketError& e) {
     std::lock_guard<std::mutex> lock(servers_mu_);
     http_ports_.erase(port);

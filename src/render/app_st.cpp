@@ -13,8 +13,9 @@ std::string render_default_app_st(const ServiceConfig& c) {
       c.name);
   return fmt::format(
       "\"app.st: the start code of service {0}. pharoctl never rewrites this file: it is yours.\n"
-      " The generated run script (run/run-{0}*.st) evaluates it once NeoConsole is up (REPL, metrics,\n"
-      " daily logs under logs/). Every instance runs it; PHAROCTL_HTTP_PORT holds the instance's port,\n"
+      " The generated run script (run/run-{0}*.st) evaluates it once NeoConsole's REPL and the daily\n"
+      " logs under logs/ are up, and starts NeoConsole's metrics (the health check) once it has run:\n"
+      " when it ends, your servers listen. Every instance runs it; PHAROCTL_HTTP_PORT holds the instance's port,\n"
       " PHAROCTL_HTTP_BIND the address of [app].bind in service.toml (127.0.0.1 unless it says otherwise:\n"
       " a ZnServer not told listens on every interface).\"\n"
       "\n"

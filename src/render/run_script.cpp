@@ -48,21 +48,28 @@ std::string render_run_script(const ServiceConfig& config, const ServicePaths& p
     out += fmt::format("(NeoConsoleTranscript onFileNamed: {}) install.\n\n",
                        smalltalk_string(paths.server_log_pattern(instance, count)));
   }
-  // Both NeoConsole servers bind 127.0.0.1 only; the ports are this instance's.
+  // Both NeoConsole servers bind 127.0.0.1 only; the ports are this instance's. The REPL comes
+  // first, so that a start code that hangs or fails can be looked into; the metrics, which the
+  // default health check asks, only once the start code has run: "healthy" then means the app's
+  // servers listen (a ZnServer's start returns with its socket listening), and `pharoctl start`
+  // followed by a request to the app finds it serving. Before, the metrics answered while the
+  // start code had not yet run (tests/integration/test_start_serving.py).
   out += fmt::format("NeoConsoleTelnetServer startOn: {}.\n", config.telnet_port(instance));
-  out += fmt::format("NeoConsoleMetricDelegate startOn: {}.\n", config.metrics_port(instance));
   out += fmt::format("Transcript show: {}; cr; flush.\n\n",
-                     smalltalk_string(fmt::format("pharoctl: {} instance {}: REPL on 127.0.0.1:{}, metrics on 127.0.0.1:{}",
-                                                  config.name, instance, config.telnet_port(instance),
-                                                  config.metrics_port(instance))));
+                     smalltalk_string(fmt::format("pharoctl: {} instance {}: REPL on 127.0.0.1:{}", config.name,
+                                                  instance, config.telnet_port(instance))));
   if (config.source.strategy == Strategy::LoadOnStart) {
     std::string load = render_source_load(config.source);
     if (!load.empty()) out += "\"[source] strategy = load-on-start: the baseline loads at every start.\"\n" + load + "\n";
   }
   // The release's own copy of app.st (PHAROCTL_APP_START, set by pharoctl), so that an edit of
   // the service directory's app.st changes nothing until the next deploy.
-  out += fmt::format("(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ {} ]) asFileReference fileIn.\n",
+  out += fmt::format("(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ {} ]) asFileReference fileIn.\n\n",
                      smalltalk_string(config.app.start));
+  out += fmt::format("NeoConsoleMetricDelegate startOn: {}.\n", config.metrics_port(instance));
+  out += fmt::format("Transcript show: {}; cr; flush.\n",
+                     smalltalk_string(fmt::format("pharoctl: {} instance {}: started, metrics on 127.0.0.1:{}",
+                                                  config.name, instance, config.metrics_port(instance))));
   return out;
 }
 

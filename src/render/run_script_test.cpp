@@ -10,7 +10,7 @@
 using namespace pharoctl;
 namespace fs = std::filesystem;
 
-TEST(RunScript, StartsConsoleOnInstancePortsThenFilesInApp) {
+TEST(RunScript, StartsTheReplThenFilesInAppThenStartsTheMetrics) {
   ServiceConfig c = parse_service_config("name = \"shop\"\n[instances]\ncount = 2\n", "service.toml");
   ServicePaths p("/srv/pharo/shop", "shop");
   std::string s = render_run_script(c, p, 1);
@@ -18,7 +18,11 @@ TEST(RunScript, StartsConsoleOnInstancePortsThenFilesInApp) {
   EXPECT_NE(s.find("NeoConsoleTelnetServer startOn: 42011."), std::string::npos);
   EXPECT_NE(s.find("NeoConsoleMetricDelegate startOn: 42012."), std::string::npos);
   EXPECT_LT(s.find("hasClassNamed: #NeoConsoleTelnetServer"), s.find("NeoConsoleTranscript"));
-  EXPECT_LT(s.find("NeoConsoleMetricDelegate"), s.find("at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn."));
+  // The REPL before the start code, the metrics (the default health check) after it.
+  auto app = s.find("at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn.");
+  ASSERT_NE(app, std::string::npos);
+  EXPECT_LT(s.find("NeoConsoleTelnetServer"), app);
+  EXPECT_GT(s.find("NeoConsoleMetricDelegate"), app);
   EXPECT_EQ(s.find("Metacello new\n  repository: 'github://acme"), std::string::npos);
 }
 

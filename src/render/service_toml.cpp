@@ -53,7 +53,7 @@ std::string render_service_toml(const ServiceConfig& c) {
   o += fmt::format("strategy   = {}   # image: prebuilt image | load-on-start: load at every start\n",
                    toml_string(to_string(c.source.strategy)));
   o += "\n[app]\n";
-  o += fmt::format("start     = {}   # your start code, evaluated after NeoConsole is up\n", toml_string(c.app.start));
+  o += fmt::format("start     = {}   # your start code; healthy once it has run\n", toml_string(c.app.start));
   o += fmt::format("http_port = {}   # instance I listens on http_port + {} x I (PHAROCTL_HTTP_PORT)\n", c.app.http_port,
                    kInstancePortStride);
   o += fmt::format("bind      = {}   # ZnServer's bindingAddress: (PHAROCTL_HTTP_BIND); \"0.0.0.0\" = every interface\n",

@@ -132,8 +132,8 @@ struct Instance {
   bool rollout_spawned = false;
   SteadyTime rollout_began{};
   // The VM it replaces accepted connections on the instance's HTTP port: the replacement passes
-  // the rollout's gate only once it does too, not at its first health answer (NeoConsole's
-  // metrics answer before the app's start code has bound its port).
+  // the rollout's gate only once it does too, not at its first health answer (a start code that
+  // forks its server's start returns before the port listens, and the metrics answer).
   bool app_served = false;
   std::optional<SteadyTime> serving_check_at;  // healthy, its HTTP port looked at again then
 

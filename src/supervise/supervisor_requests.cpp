@@ -123,7 +123,7 @@ void Supervisor::begin_replacement(Instance& inst) {
 }
 
 // How often a replacement that answers health is looked at again until its app accepts
-// connections: the app's start code runs after NeoConsole, typically within milliseconds.
+// connections: a server started from a forked process listens within milliseconds of its start.
 constexpr std::chrono::milliseconds kServingLookAgain{1};
 
 // The replacement answered health. Where its predecessor served HTTP, the next instance is

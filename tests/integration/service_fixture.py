@@ -42,6 +42,14 @@ def new_service(home, name="shop", instances=2, grace="10s", extra_args=()):
     return home / name
 
 
+def set_env(service_dir, name, value):
+    """Sets one variable of the [env] table `pharoctl new` wrote (read by the VM at its next start)."""
+    toml = service_dir / "service.toml"
+    text = re.sub(rf'(?m)^{name} = .*\n', "", toml.read_text())
+    assert re.search(r"(?m)^\[env\]", text), text
+    toml.write_text(re.sub(r"(?m)^\[env\].*$", lambda m: f'{m.group(0)}\n{name} = "{value}"', text, count=1))
+
+
 def runtime_dir(home):
     return home / "runtimes" / "sim"
 

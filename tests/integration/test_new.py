@@ -22,10 +22,11 @@ def test_new_yes_writes_config_app_and_run_script(home):
     assert "OSEnvironment current at: 'PHAROCTL_HTTP_PORT' ifAbsent: [ '8080' ]" in app
     assert "ZnServer" in app and "Hello from shop" in app
     run = (home / "shop" / "run" / "run-shop.st").read_text()
-    # Order matters: NeoConsole guard, transcript, REPL, metrics, then app.st.
+    # Order matters: NeoConsole guard, transcript, REPL, app.st, then the metrics (health).
     keys = ["hasClassNamed: #NeoConsoleTelnetServer", "(NeoConsoleTranscript onFileNamed: 'logs/server-{1}.log') install.",
-            "NeoConsoleTelnetServer startOn: 42001.", "NeoConsoleMetricDelegate startOn: 42002.",
-            "(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn."]
+            "NeoConsoleTelnetServer startOn: 42001.",
+            "(OSEnvironment current at: 'PHAROCTL_APP_START' ifAbsent: [ 'app.st' ]) asFileReference fileIn.",
+            "NeoConsoleMetricDelegate startOn: 42002."]
     positions = [run.index(k) for k in keys]
     assert positions == sorted(positions)
     assert (home / "shop" / "logs").is_dir()

@@ -1,7 +1,8 @@
 """A rolling restart hands over to the next instance only once the replaced one serves HTTP
-again, not at its first health answer: NeoConsole's metrics port (the default health check)
-answers before the app's start code has bound its port. pharo-sim's PHARO_SIM_APP_DELAY holds
-the app's server back that long."""
+again, not at its first health answer: a start code that forks its server's start returns, and
+NeoConsole's metrics (the default health check, started after the start code) answer, before
+the app's port listens. pharo-sim's PHARO_SIM_LISTEN_DELAY holds the app's socket back that long
+after its start returned."""
 import re
 import socket
 import struct
@@ -9,19 +10,13 @@ import threading
 import time
 
 from harness import pharoctl, wait_until
-from service_fixture import new_service, require
+from service_fixture import new_service, require, set_env
 
 
 def accepts(port):
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # no TIME_WAIT
         return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def set_app_delay(service_dir, seconds):
-    toml = service_dir / "service.toml"
-    text = re.sub(r'(?m)^PHARO_SIM_APP_DELAY = .*\n', "", toml.read_text())
-    toml.write_text(re.sub(r"(?m)^\[env\].*$", lambda m: f'{m.group(0)}\nPHARO_SIM_APP_DELAY = "{seconds}"', text, count=1))
 
 
 def http_ports(service_dir):
@@ -54,7 +49,7 @@ class Watch:
 
 def test_a_reload_waits_for_each_replacement_to_serve_before_stopping_the_next(home):
     d = new_service(home, instances=2, grace="5s")
-    set_app_delay(d, 0.3)
+    set_env(d, "PHARO_SIM_LISTEN_DELAY", 0.3)
     require(pharoctl(home, "start", "shop", timeout=60), "pharoctl start")
     try:
         ports = http_ports(d)
@@ -77,7 +72,7 @@ def test_a_replacement_that_never_serves_fails_the_reload_and_the_next_instance_
         ports = http_ports(d)
         wait_until(lambda: all(accepts(p) for p in ports), timeout=10, what="both apps serving")
         before = pharoctl(home, "pid", "shop@1").stdout.strip()
-        set_app_delay(d, 60)  # applied by the reload: the new VMs' apps never listen in time
+        set_env(d, "PHARO_SIM_LISTEN_DELAY", 60)  # applied by the reload: the new VMs' apps never listen in time
         with Watch(ports) as w:
             r = pharoctl(home, "reload", "shop", timeout=60)
         assert r.returncode != 0, r.stdout + r.stderr

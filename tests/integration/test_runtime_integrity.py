@@ -32,8 +32,8 @@ def listen_address(port):
 
 
 def bound(port):
-    """The address `port` listens on, once app.st (run after NeoConsole, whose metrics port says
-    ready) has started its ZnServer."""
+    """The address `port` listens on, once app.st (run after NeoConsole's REPL, before its metrics)
+    has started its ZnServer."""
     return wait_until(lambda: listen_address(port), timeout=15, what=f"a listener on port {port}")
 
 
