@@ -153,18 +153,26 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
         state_.version_string, port, req.path);
     return {200, "text/html;charset=utf-8", body};
   };
+  auto bound = [this, port, bind, log] {
+    if (!log) return;
+    transcript_show(fmt::format("{} 001 Server Socket Bound {}:{}\n", clock_text::zinc_log_stamp(),
+                                bind.empty() ? "0.0.0.0" : bind, port));
+  };
+  std::string started = fmt::format("{} 001 Started ZnManagingMultiThreadedServer HTTP port {}\n", clock_text::zinc_log_stamp(), port);
   // A fault: the server's socket listens this long after its start returned, as when the start
   // code forks the server's start (the metrics, started after the start code, answer meanwhile).
   if (const char* s = std::getenv("PHARO_SIM_LISTEN_DELAY")) {
     double delay = std::atof(s);
-    std::thread([this, port, bind, handler, delay] {
+    std::thread([this, port, bind, handler, bound, delay] {
       std::this_thread::sleep_for(std::chrono::duration<double>(delay));  // the fault, not synchronisation
       try {
         start_http_server(port, bind, faults_, handler);
+        bound();
       } catch (const SocketError& e) {
         std::fprintf(stderr, "pharo-sim: the late HTTP server on port %d: %s\n", port, e.what());
       }
     }).detach();
+    if (log) transcript_show(started);
     return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
   }
   try {
@@ -175,11 +183,8 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
     http_logging_.erase(port);
     throw SmalltalkError("SocketError", e.what());
   }
-  if (log) {
-    transcript_show(fmt::format("{} 001 Server Socket Bound {}:{}\n", clock_text::zinc_log_stamp(),
-                                bind.empty() ? "0.0.0.0" : bind, port));
-    transcript_show(fmt::format("{} 001 Started ZnManagingMultiThreadedServer HTTP port {}\n", clock_text::zinc_log_stamp(), port));
-  }
+  bound();
+  if (log) transcript_show(started);
   return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
 }
 
