@@ -76,6 +76,20 @@ void check_applied_config(const ServiceCheck& s, bool supervised) {
   }
 }
 
+// With load-on-start, each VM loads the baseline before its metrics (the health check) start,
+// so the load must fit in the grace: the default 2 minutes is short for a load that can take
+// many (docs/supervisor.md, "Health means the start code has run").
+void check_start_load(const ServiceCheck& s) {
+  const ServiceConfig& c = s.c;
+  bool loads = !c.source.repository.empty() || !c.source.smalltalk_ston.empty();
+  if (c.source.strategy != Strategy::LoadOnStart || !loads || c.health.grace == Millis(0)) return;
+  s.add(Level::Warn, "config",
+        fmt::format("[source] strategy = \"load-on-start\": every start loads the baseline before the VM is healthy, "
+                    "within [health].grace = \"{}\", and a start whose load takes longer fails; set the grace to what "
+                    "the load takes (\"0s\": no limit), or build the image once (strategy = \"image\", pharoctl build {})",
+                    format_duration(c.health.grace), s.name));
+}
+
 // Pid files: which instances are proven to run (returned), and which files are stale.
 std::set<int> check_pid_files(const ServiceCheck& s, bool supervised) {
   const ServicePaths& paths = s.paths;
@@ -205,6 +219,7 @@ void check_service(const Home& home, const std::string& name, bool fix, const st
   const ServiceCheck s{home, name, paths, c, out};
   const bool supervised = FileLock::is_held(paths.supervisor_lock());
   check_applied_config(s, supervised);
+  check_start_load(s);
   std::set<int> running = check_pid_files(s, supervised);
   check_ports(s, listening, running);
   check_generated_files(s, fix);

@@ -1,4 +1,5 @@
 """doctor: one line per finding with what to do; --fix rewrites run scripts only."""
+import re
 import socket
 
 from harness import pharoctl
@@ -44,3 +45,16 @@ def test_doctor_warns_about_ports_in_the_ephemeral_range(home):
     assert len(warned) == 1, lines
     assert f"{base}-{base + 1}" in warned[0] and "18190" not in warned[0]
     assert f"net.ipv4.ip_local_reserved_ports={base}-{base + 1}" in warned[0]
+
+
+def test_doctor_warns_that_a_load_at_every_start_must_fit_in_the_grace(home):
+    pharoctl(home, "new", "shop", "--yes", "--repository", "github://acme/shop:main/src", "--baseline", "Shop",
+             "--http-port", "18280", "--telnet-port", "18281", "--metrics-port", "18282", check=0)
+    toml = home / "shop" / "service.toml"
+    assert not [l for l in pharoctl(home, "doctor", "shop").stdout.splitlines() if "load-on-start" in l]
+    toml.write_text(re.sub(r'(?m)^strategy\s*=\s*"image"', 'strategy = "load-on-start"', toml.read_text()))
+    warned = [l for l in pharoctl(home, "doctor", "shop").stdout.splitlines() if "load-on-start" in l]
+    assert len(warned) == 1 and warned[0].startswith("warn  shop config:"), warned
+    assert '[health].grace = "2m"' in warned[0] and "pharoctl build shop" in warned[0], warned[0]
+    toml.write_text(re.sub(r'(?m)^grace\s*=.*$', 'grace = "0s"', toml.read_text()))
+    assert not [l for l in pharoctl(home, "doctor", "shop").stdout.splitlines() if "load-on-start" in l]
