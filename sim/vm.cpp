@@ -158,7 +158,9 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
     transcript_show(fmt::format("{} 001 Server Socket Bound {}:{}\n", clock_text::zinc_log_stamp(),
                                 bind.empty() ? "0.0.0.0" : bind, port));
   };
-  std::string started = fmt::format("{} 001 Started ZnManagingMultiThreadedServer HTTP port {}\n", clock_text::zinc_log_stamp(), port);
+  auto started = [this, port, log] {
+    if (log) transcript_show(fmt::format("{} 001 Started ZnManagingMultiThreadedServer HTTP port {}\n", clock_text::zinc_log_stamp(), port));
+  };
   // A fault: the server's socket listens this long after its start returned, as when the start
   // code forks the server's start (the metrics, started after the start code, answer meanwhile).
   if (const char* s = std::getenv("PHARO_SIM_LISTEN_DELAY")) {
@@ -172,7 +174,7 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
         std::fprintf(stderr, "pharo-sim: the late HTTP server on port %d: %s\n", port, e.what());
       }
     }).detach();
-    if (log) transcript_show(started);
+    started();
     return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
   }
   try {
@@ -184,7 +186,7 @@ std::string Vm::http_start(int port, const std::string& bind, bool log, AppRespo
     throw SmalltalkError("SocketError", e.what());
   }
   bound();
-  if (log) transcript_show(started);
+  started();
   return fmt::format("a ZnManagingMultiThreadedServer(running {})", port);
 }
 

@@ -12,6 +12,7 @@
 #include "process/file_lock.hpp"
 #include "process/vm_identity.hpp"
 #include "render/run_script.hpp"
+#include "render/smalltalk.hpp"
 #include "render/system_files.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/runtime_verify.hpp"
@@ -81,8 +82,10 @@ void check_applied_config(const ServiceCheck& s, bool supervised) {
 // many (docs/supervisor.md, "Health means the start code has run").
 void check_start_load(const ServiceCheck& s) {
   const ServiceConfig& c = s.c;
-  bool loads = !c.source.repository.empty() || !c.source.smalltalk_ston.empty();
-  if (c.source.strategy != Strategy::LoadOnStart || !loads || c.health.grace == Millis(0)) return;
+  // What the run script loads (nothing without both repository and baseline).
+  if (c.source.strategy != Strategy::LoadOnStart || render_source_load(c.source).empty() ||
+      c.health.grace == Millis(0))
+    return;
   s.add(Level::Warn, "config",
         fmt::format("[source] strategy = \"load-on-start\": every start loads the baseline before the VM is healthy, "
                     "within [health].grace = \"{}\", and a start whose load takes longer fails; set the grace to what "

@@ -131,12 +131,12 @@ constexpr std::chrono::milliseconds kServingLookAgain{1};
 // the new VM's start code takes, no instance that serves (tests/integration/test_rollout_serving.py).
 void Supervisor::rollout_ok(Instance& inst) {
   if (!inst.rollout_spawned || !inst.in_rollout) return;
-  if (inst.app_served && !accepts_connections(config_.http_port(inst.index))) {
-    inst.serving_check_at = clock_.steady() + kServingLookAgain;
+  if (!inst.app_served) {
+    inst.serving_check_at.reset();
+    rollout_ended(inst, true, "healthy");
     return;
   }
-  inst.serving_check_at.reset();
-  rollout_ended(inst, true, "healthy");
+  look_for_serving(inst, clock_.steady());
 }
 
 void Supervisor::look_for_serving(Instance& inst, SteadyTime now) {

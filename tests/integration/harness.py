@@ -4,6 +4,7 @@ import os
 import random
 import socket
 import stat
+import struct
 import subprocess
 import time
 
@@ -70,6 +71,14 @@ def free_port_block(offsets):
         if all(port_free(base + o) for o in offsets):
             return base
     raise AssertionError("no free port block in the test range")
+
+
+def accepts_connections(port):
+    """Something accepts a connection on 127.0.0.1:port now; closed with a reset, so that the look
+    leaves no TIME_WAIT that could keep a VM from binding the port."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def port_open(port, host="127.0.0.1"):

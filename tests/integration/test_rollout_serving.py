@@ -4,19 +4,11 @@ NeoConsole's metrics (the default health check, started after the start code) an
 the app's port listens. pharo-sim's PHARO_SIM_LISTEN_DELAY holds the app's socket back that long
 after its start returned."""
 import re
-import socket
-import struct
 import threading
 import time
 
-from harness import pharoctl, wait_until
+from harness import accepts_connections, pharoctl, wait_until
 from service_fixture import new_service, require, set_env
-
-
-def accepts(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # no TIME_WAIT
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def http_ports(service_dir):
@@ -34,7 +26,7 @@ class Watch:
     def run(self):
         while self.running:
             self.looks += 1
-            if not any(accepts(p) for p in self.ports):
+            if not any(accepts_connections(p) for p in self.ports):
                 self.neither += 1
             time.sleep(0.001)  # the sampling step, not synchronisation
 
@@ -53,10 +45,10 @@ def test_a_reload_waits_for_each_replacement_to_serve_before_stopping_the_next(h
     require(pharoctl(home, "start", "shop", timeout=60), "pharoctl start")
     try:
         ports = http_ports(d)
-        wait_until(lambda: all(accepts(p) for p in ports), timeout=10, what="both apps serving")
+        wait_until(lambda: all(accepts_connections(p) for p in ports), timeout=10, what="both apps serving")
         with Watch(ports) as w:
             r = pharoctl(home, "reload", "shop", timeout=60)
-            wait_until(lambda: all(accepts(p) for p in ports), timeout=10, what="both apps serving again")
+            wait_until(lambda: all(accepts_connections(p) for p in ports), timeout=10, what="both apps serving again")
         assert r.returncode == 0, r.stdout + r.stderr
         # Without the gate, the second instance went down while the first one's app slept.
         assert w.neither == 0, f"{w.neither} of {w.looks} looks found neither instance serving"
@@ -70,7 +62,7 @@ def test_a_replacement_that_never_serves_fails_the_reload_and_the_next_instance_
     require(pharoctl(home, "start", "shop", timeout=60), "pharoctl start")
     try:
         ports = http_ports(d)
-        wait_until(lambda: all(accepts(p) for p in ports), timeout=10, what="both apps serving")
+        wait_until(lambda: all(accepts_connections(p) for p in ports), timeout=10, what="both apps serving")
         before = pharoctl(home, "pid", "shop@1").stdout.strip()
         set_env(d, "PHARO_SIM_LISTEN_DELAY", 60)  # applied by the reload: the new VMs' apps never listen in time
         with Watch(ports) as w:
@@ -79,6 +71,6 @@ def test_a_replacement_that_never_serves_fails_the_reload_and_the_next_instance_
         assert f"nothing accepts connections on its HTTP port {ports[0]}" in r.stdout + r.stderr, r.stdout + r.stderr
         assert w.neither == 0, f"{w.neither} of {w.looks} looks found neither instance serving"
         assert pharoctl(home, "pid", "shop@1").stdout.strip() == before
-        assert accepts(ports[1])
+        assert accepts_connections(ports[1])
     finally:
         pharoctl(home, "stop", "shop", timeout=60)

@@ -4,20 +4,12 @@ starts after app.st (the REPL before it). CI once saw quickstart's start report 
 page refuse at once after: the metrics answered while the start code had not yet run.
 pharo-sim's PHARO_SIM_APP_DELAY makes the app's ZnServer start take that long."""
 import re
-import socket
-import struct
 import subprocess
 import time
 import urllib.request
 
-from harness import PHAROCTL, pharoctl, wait_until
+from harness import PHAROCTL, accepts_connections, pharoctl, wait_until
 from service_fixture import new_service, require, set_env
-
-
-def accepts(port):
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # no TIME_WAIT
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def ports(service_dir):
@@ -49,13 +41,13 @@ def test_while_the_start_code_runs_the_repl_answers_and_the_service_is_starting(
     start = subprocess.Popen([PHAROCTL, "--home", str(home), "start", "shop"], stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_until(lambda: accepts(p["telnet_port"]), timeout=10, what="the REPL port")
+        wait_until(lambda: accepts_connections(p["telnet_port"]), timeout=10, what="the REPL port")
         status = pharoctl(home, "status", "shop")
         assert "starting" in status.stdout, status.stdout
-        assert not accepts(p["metrics_port"]) and not accepts(p["http_port"])
+        assert not accepts_connections(p["metrics_port"]) and not accepts_connections(p["http_port"])
         out, err = start.communicate(timeout=60)
         assert start.returncode == 0, out + err
-        assert accepts(p["http_port"]) and accepts(p["metrics_port"])
+        assert accepts_connections(p["http_port"]) and accepts_connections(p["metrics_port"])
     finally:
         if start.poll() is None:
             start.kill()
